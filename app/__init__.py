@@ -1,0 +1,63 @@
+"""Skills Passport: the web application."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, database, content, pages and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    overrides = test_config or {}
+    app.config.from_mapping(config.from_environment(app.instance_path, overrides))
+    app.config.from_mapping(config.FIXED)
+    app.config.from_mapping(overrides)
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+    from .extensions import csrf, db, login_manager, migrate
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from .models import Learner
+
+    @login_manager.user_loader
+    def load_learner(learner_id: str):
+        """Return the learner behind a session, or None."""
+        try:
+            return db.session.get(Learner, int(learner_id))
+        except ValueError:
+            return None
+
+    from . import content
+    content.init_app(app)
+
+    from . import errors
+    errors.init_app(app)
+
+    from .learner import bp as learner_bp
+    app.register_blueprint(learner_bp)
+
+    from . import cli
+    cli.init_app(app)
+
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    """Add headers that stop the pages being framed, sniffed or injected into."""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,83 @@
+"""Settings, each read from the environment with a safe default for development.
+
+Every key is listed in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return the SQLAlchemy URL for DATABASE_URL, defaulting to SQLite in the instance folder."""
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'skills-passport.db'}"
+    # Hosting services often hand out postgres:// URLs; psycopg 3 is the driver we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY, or one made once and kept in the instance folder.
+
+    A key that changed at every start would sign every guest out and lose
+    their place, so a development key is written down and reused.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
+    """Return the configuration read from environment variables.
+
+    Keys in `overrides` are not read at all, so tests that set their own
+    SECRET_KEY leave nothing behind in the instance folder.
+    """
+    overrides = overrides or {}
+    secure = _flag("SECURE_COOKIES", False)
+    return {
+        "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "CONTENT_RELOAD_SECONDS": float(os.environ.get("CONTENT_RELOAD_SECONDS", "2")),
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+    }
+
+
+# Settings that are not read from the environment.
+FIXED = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # A guest's progress lives behind this cookie: keep it for a year.
+    "REMEMBER_COOKIE_DURATION": 365 * 24 * 3600,
+    # Learners may read a lesson for an hour before answering; a form must not expire under them.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Forms are small; anything bigger is a mistake or an attack.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}

@@ -1,0 +1,192 @@
+"""Learner pages. Each view reads the request, calls a service, and renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, redirect, render_template, request, send_from_directory, url_for
+
+from engine.answers import Answer, AnswerError, display_order, mark, read_answer
+from engine.loader import IMAGE_SUFFIXES
+from engine.progress import lesson_progress, next_question, next_step_in_order
+
+from .. import services
+from ..content import current_course
+from . import bp
+
+
+def _module_or_404(module_id: str):
+    module = current_course().module(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _lesson_or_404(lesson_id: str):
+    lesson = current_course().lessons.get(lesson_id)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def _question_or_404(question_id: str):
+    question = current_course().questions.get(question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+def _step_url(step) -> str:
+    if step.kind == "lesson":
+        return url_for("learner.lesson", lesson_id=step.lesson_id)
+    if step.kind == "question":
+        return url_for("learner.question", question_id=step.question_id)
+    return url_for("learner.module", module_id=step.module_id, _anchor="finished")
+
+
+@bp.get("/")
+def home():
+    """Show the modules, and where to carry on."""
+    course = current_course()
+    learner = services.current_learner()
+    resume = None
+    latest = [r for r in (services.last_answer(learner), services.last_read(learner)) if r is not None]
+    if latest:
+        newest = max(latest, key=lambda r: getattr(r, "answered_at", None) or getattr(r, "read_at"))
+        resume = course.module(newest.module_id)
+    return render_template("learner/home.html", modules=course.modules, resume=resume)
+
+
+@bp.get("/modules/<module_id>")
+def module(module_id: str):
+    """Show a module's lessons and the learner's progress through them."""
+    module = _module_or_404(module_id)
+    history = services.history(services.current_learner(), module)
+    progress = [lesson_progress(lesson, history) for lesson in module.path_lessons]
+    step = next_step_in_order(module, history)
+    return render_template("learner/module.html", module=module, progress=progress, step=step,
+                           started=bool(history.lessons_read or history.answers))
+
+
+@bp.get("/modules/<module_id>/continue")
+def continue_module(module_id: str):
+    """Take the learner to their next step in a module."""
+    module = _module_or_404(module_id)
+    step = next_step_in_order(module, services.history(services.current_learner(), module))
+    return redirect(_step_url(step))
+
+
+@bp.get("/lessons/<lesson_id>")
+def lesson(lesson_id: str):
+    """Show a lesson to read."""
+    lesson = _lesson_or_404(lesson_id)
+    course = current_course()
+    module = course.module(lesson.module_id)
+    position = module.path_lessons.index(lesson) + 1 if lesson in module.path_lessons else None
+    prerequisites = [course.lessons[p] for p in lesson.prerequisites if p in course.lessons]
+    return render_template("learner/lesson.html", lesson=lesson, module=module, position=position,
+                           prerequisites=prerequisites,
+                           skills=[course.skills[s] for s in lesson.skills if s in course.skills])
+
+
+@bp.post("/lessons/<lesson_id>/read")
+def lesson_read(lesson_id: str):
+    """Record that the lesson was read, then start its questions."""
+    lesson = _lesson_or_404(lesson_id)
+    learner = services.current_learner(create=True)
+    services.mark_read(learner, lesson)
+    module = current_course().module(lesson.module_id)
+    history = services.history(learner, module)
+    question_id = next_question(lesson, history) if lesson.questions else None
+    if question_id is None and lesson.questions:
+        question_id = lesson.questions[0].id  # all answered before: go through them again
+    if question_id:
+        return redirect(url_for("learner.question", question_id=question_id))
+    return redirect(_step_url(next_step_in_order(module, history)))
+
+
+def _hints_shown(question, raw: str | None) -> int:
+    try:
+        return max(0, min(int(raw or 0), len(question.hints)))
+    except ValueError:
+        return 0
+
+
+@bp.route("/questions/<question_id>", methods=["GET", "POST"])
+def question(question_id: str):
+    """Ask a question; on POST, mark and record the answer."""
+    question = _question_or_404(question_id)
+    error = None
+    chosen: dict = {}
+    hints = _hints_shown(question, request.values.get("hints"))
+    if request.method == "POST":
+        fields = request.form.to_dict(flat=False)
+        try:
+            answer = read_answer(question, fields)
+        except AnswerError as exc:
+            error = str(exc)
+            chosen = fields
+        else:
+            learner = services.current_learner(create=True)
+            recorded = services.record_answer(learner, question, answer, hints)
+            return redirect(url_for("learner.feedback", answer_id=recorded.record.id))
+    course = current_course()
+    lesson = course.lessons[question.lesson_id]
+    return render_template(
+        "learner/question.html",
+        question=question,
+        lesson=lesson,
+        module=course.module(question.module_id),
+        number=lesson.questions.index(question) + 1,
+        options=display_order(question),
+        hints=hints,
+        error=error,
+        chosen=chosen,
+    ), (422 if error else 200)
+
+
+@bp.get("/answers/<int:answer_id>")
+def feedback(answer_id: int):
+    """Show whether an answer was right, and why."""
+    learner = services.current_learner()
+    record = services.answer_for(learner, answer_id)
+    if record is None:
+        abort(404)
+    course = current_course()
+    question = course.questions.get(record.question_id)
+    if question is None:
+        return render_template("learner/question_gone.html", record=record,
+                               module=course.module(record.module_id)), 410
+    marking = mark(question, Answer.from_record(record.response))
+    lesson = course.lessons[question.lesson_id]
+    module = course.module(question.module_id)
+    history = services.history(learner, module)
+    remedies = []
+    for tag in marking.misconceptions:
+        for lesson_id in course.remedies.get(tag, ()):
+            if course.lessons[lesson_id] not in remedies:
+                remedies.append(course.lessons[lesson_id])
+    following = next_question(lesson, history)
+    return render_template(
+        "learner/feedback.html",
+        record=record,
+        question=question,
+        marking=marking,
+        lesson=lesson,
+        module=module,
+        number=lesson.questions.index(question) + 1,
+        remedies=remedies,
+        following=course.questions.get(following) if following else None,
+        progress=lesson_progress(lesson, history),
+    )
+
+
+@bp.get("/media/<module_id>/<path:filename>")
+def media(module_id: str, filename: str):
+    """Send a picture from a module's folder."""
+    module = _module_or_404(module_id)
+    if Path(filename).suffix.lower() not in IMAGE_SUFFIXES:
+        abort(404)
+    response = send_from_directory(module.folder, filename, max_age=24 * 3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

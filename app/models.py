@@ -1,0 +1,68 @@
+"""The database tables: learners, the lessons they have read, and every answer they gave."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the time now in UTC, without a zone, as every table stores it."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Learner(UserMixin, db.Model):
+    """Someone learning: a guest until they choose to make an account."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonRead(db.Model):
+    """A learner has read a lesson."""
+
+    __tablename__ = "lesson_reads"
+    __table_args__ = (UniqueConstraint("learner_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    module_id: Mapped[str] = mapped_column(String(100))
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnswerRecord(db.Model):
+    """One answer a learner gave. Rows are only ever added, never changed.
+
+    This record is the raw material for everything adaptive: mastery, the next
+    step, badges and tutors' reports are all worked out from it.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_learner_module", "learner_id", "module_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    module_id: Mapped[str] = mapped_column(String(100))
+    skill_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    response: Mapped[dict] = mapped_column(JSON)  # engine.answers.Answer.as_record()
+    given: Mapped[str] = mapped_column(String(1000))  # the answer in words, for tutors
+    correct: Mapped[bool]
+    hints_used: Mapped[int] = mapped_column(default=0)
+    misconceptions: Mapped[list] = mapped_column(JSON, default=list)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@event.listens_for(AnswerRecord, "before_update")
+def _answers_are_never_changed(mapper, connection, target):
+    raise ValueError("answers are an append-only record: add a new answer instead of changing one")

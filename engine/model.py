@@ -1,0 +1,222 @@
+"""The course as immutable values: modules, lessons, skills and questions.
+
+Everything here is built once by the loader and then only read, so web requests
+and the adaptive engine can share one course object without locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+AREAS = (
+    "Communicating",
+    "Handling information and content",
+    "Transacting",
+    "Problem solving",
+    "Being safe and legal online",
+)
+
+LEVELS = ("bronze", "silver", "gold")
+
+# What each passport level means in the Essential Digital Skills Framework.
+LEVEL_MEANINGS = {
+    "bronze": "Foundation",
+    "silver": "Skills for life",
+    "gold": "Skills for work",
+}
+
+QUESTION_KINDS = ("single", "multiple", "true-false", "typed", "ordering")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was written: a file and a line, for error messages."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a content file, said so a tutor can fix it."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" leaves the file out; "warning" does not
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a learner can choose, type or put in order."""
+
+    key: str  # stable within its question: "a", "b", ...
+    text: str
+    correct: bool
+    feedback_html: str = ""
+    misconception: str | None = None
+    # Typed questions only: "[ ] *" gives feedback for any answer not listed.
+    catch_all: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question that tests one skill."""
+
+    id: str
+    kind: str
+    skill: str
+    prompt_html: str
+    options: tuple[Option, ...]
+    hints: tuple[str, ...]  # HTML, revealed one at a time
+    lesson_id: str
+    module_id: str
+    source: Source
+
+    def option(self, key: str) -> Option | None:
+        """Return the option with this key, or None."""
+        for option in self.options:
+            if option.key == key:
+                return option
+        return None
+
+    @property
+    def correct_options(self) -> tuple[Option, ...]:
+        """Return the options marked right, in the order written."""
+        return tuple(o for o in self.options if o.correct)
+
+    @property
+    def choices(self) -> tuple[Option, ...]:
+        """Return the options a learner chooses from (typed catch-alls aside)."""
+        return tuple(o for o in self.options if not o.catch_all)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A short piece of teaching, followed by its quiz."""
+
+    id: str
+    title: str
+    module_id: str
+    skills: tuple[str, ...]
+    area: str
+    level: str
+    minutes: int
+    prerequisites: tuple[str, ...]
+    fixes: tuple[str, ...]
+    body_html: str
+    questions: tuple[Question, ...]
+    source: Source
+    images: tuple[str, ...] = ()  # paths relative to the module folder
+
+    @property
+    def is_remedial(self) -> bool:
+        """Say whether this lesson exists to put a misconception right."""
+        return bool(self.fixes)
+
+
+@dataclass(frozen=True)
+class Skill:
+    """Something a learner can do, taught by lessons and tested by questions."""
+
+    id: str
+    title: str
+    module_id: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """A topic, such as online banking: a folder of lessons."""
+
+    id: str
+    title: str
+    summary: str
+    order: int
+    intro_html: str
+    skills: tuple[Skill, ...]
+    lessons: tuple[Lesson, ...]  # main path first, in prerequisite order, then remedial
+    folder: str
+    source: Source
+
+    @property
+    def path_lessons(self) -> tuple[Lesson, ...]:
+        """Return the lessons every learner works through, in order."""
+        return tuple(lesson for lesson in self.lessons if not lesson.is_remedial)
+
+    @property
+    def extra_help(self) -> tuple[Lesson, ...]:
+        """Return the lessons that put misconceptions right."""
+        return tuple(lesson for lesson in self.lessons if lesson.is_remedial)
+
+    @property
+    def minutes(self) -> int:
+        """Return the estimated time of the main path."""
+        return sum(lesson.minutes for lesson in self.path_lessons)
+
+    @property
+    def question_count(self) -> int:
+        """Return how many questions the module has."""
+        return sum(len(lesson.questions) for lesson in self.lessons)
+
+
+def _frozen(mapping: dict) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Course:
+    """Every module that loaded, with indexes to find things by id."""
+
+    modules: tuple[Module, ...]
+    problems: tuple[Problem, ...] = ()
+    lessons: Mapping[str, Lesson] = field(default_factory=dict)
+    questions: Mapping[str, Question] = field(default_factory=dict)
+    skills: Mapping[str, Skill] = field(default_factory=dict)
+    # misconception tag -> ids of the lessons that fix it
+    remedies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, modules: list[Module], problems: list[Problem]) -> "Course":
+        """Make a course and its indexes from loaded modules."""
+        ordered = tuple(sorted(modules, key=lambda m: (m.order, m.id)))
+        lessons = {lesson.id: lesson for m in ordered for lesson in m.lessons}
+        questions = {q.id: q for lesson in lessons.values() for q in lesson.questions}
+        skills = {s.id: s for m in ordered for s in m.skills}
+        remedies: dict[str, list[str]] = {}
+        for lesson in lessons.values():
+            for tag in lesson.fixes:
+                remedies.setdefault(tag, []).append(lesson.id)
+        return cls(
+            modules=ordered,
+            problems=tuple(problems),
+            lessons=_frozen(lessons),
+            questions=_frozen(questions),
+            skills=_frozen(skills),
+            remedies=_frozen({k: tuple(v) for k, v in remedies.items()}),
+        )
+
+    def module(self, module_id: str) -> Module | None:
+        """Return the module with this id, or None."""
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        return None
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Return the problems that left something out of the course."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Return the problems that did not."""
+        return tuple(p for p in self.problems if p.severity == "warning")

@@ -1,0 +1,112 @@
+"""Fixtures shared by every test: an app with a fresh database, a client, helpers.
+
+The database fixture runs each integration test on SQLite and, when
+TEST_DATABASE_URL points at a PostgreSQL server, again on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = PROJECT_ROOT / "content"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+BACKENDS = ["sqlite"]
+if os.environ.get("TEST_DATABASE_URL"):
+    BACKENDS.append("postgresql")
+elif os.environ.get("CI"):
+    raise RuntimeError("CI must run the database tests on PostgreSQL too: set TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Return the URL of the test PostgreSQL server."""
+    url = os.environ["TEST_DATABASE_URL"]
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
+    """Create an empty database on the test server and return its URL and name."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name, name
+
+
+def _drop_postgres_database(base_url: str, name: str) -> None:
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_app(tmp_path: Path, database_url: str, **overrides):
+    """Build an app for tests on the given database, with the tables made."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "CONTENT_DIR": str(CONTENT_DIR),
+        "CONTENT_RELOAD_SECONDS": 0,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """Yield the URL of an empty database: SQLite, then PostgreSQL when available."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = request.getfixturevalue("postgres_url")
+    url, name = _fresh_postgres_database(base)
+    yield url
+    _drop_postgres_database(base, name)
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """Return an app with a fresh, empty database and the real course."""
+    app = make_app(tmp_path, database_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a runner for the app's `flask` commands."""
+    return app.test_cli_runner()
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(page_html: str) -> str:
+    """Return the CSRF token from a page's form, as a browser would send it."""
+    match = CSRF_FIELD.search(page_html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
