@@ -520,6 +520,9 @@ def _read_question(open_token, inner, lines, rel, report: FileReport, lesson_id,
         report.error(line, "a question starts with its settings on the next line, like 'kind: single'")
         return None
     header_start, header_end = blocks[0].map
+    if not SETTING_LINE.match(lines[header_start].strip()):
+        report.error(header_start + 1, "a question starts with its settings on the next line, like 'kind: single'")
+        return None
     settings: dict[str, str] = {}
     for n in range(header_start, header_end):
         match = SETTING_LINE.match(lines[n].strip())
