@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import textwrap
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +31,8 @@ from .model import (
     Source,
 )
 from .render import make_parser, render_markdown
+
+_PARSER = make_parser()  # parsing keeps no state between files, so one parser serves all
 
 MODULE_FILE = "module.md"
 IGNORED_FILES = {"readme.md"}
@@ -225,28 +227,40 @@ def _number(settings: Settings, key: str, report: FileReport, low: int, high: in
 
 @dataclass
 class ModuleDraft:
-    """A module's own settings, before its lessons are attached."""
+    """A module read from its module.md, before its lessons are attached."""
 
-    id: str
-    title: str
-    summary: str
-    order: int
-    intro_html: str
-    skills: tuple[Skill, ...]
-    folder: Path
-    source: Source
-    skill_lines: dict = field(default_factory=dict)
+    module: Module
+    skills_line: int
+
+    @property
+    def id(self) -> str:
+        """Return the module's id."""
+        return self.module.id
+
+    @property
+    def folder(self) -> Path:
+        """Return the module's folder."""
+        return Path(self.module.folder)
+
+
+def _open(path: Path, report: FileReport, allowed: dict):
+    """Read a file and its settings; return (text, tokens, settings) or None."""
+    text = _read_text(path, report)
+    if text is None:
+        return None
+    tokens = _PARSER.parse(text)
+    settings = read_settings(tokens, report, allowed)
+    if settings is None:
+        return None
+    return text, tokens, settings
 
 
 def read_module(path: Path, rel: str, report: FileReport, image_url: ImageUrl) -> ModuleDraft | None:
     """Read a module.md file."""
-    text = _read_text(path, report)
-    if text is None:
+    opened = _open(path, report, MODULE_KEYS)
+    if opened is None:
         return None
-    tokens = make_parser().parse(text)
-    settings = read_settings(tokens, report, MODULE_KEYS)
-    if settings is None:
-        return None
+    text, tokens, settings = opened
     module_id = _id(settings, "id", report)
     title = _text(settings, "title", report)
     summary = _text(settings, "summary", report)
@@ -271,17 +285,18 @@ def read_module(path: Path, rel: str, report: FileReport, image_url: ImageUrl) -
     if not report.ok or module_id is None:
         return None
     body = _body_source(text, tokens, [])
-    return ModuleDraft(
+    module = Module(
         id=module_id,
         title=title or module_id,
         summary=summary or "",
         order=order if order is not None else 1000,
         intro_html=render_markdown(body, lambda src: image_url(module_id, src)),
         skills=tuple(skills),
-        folder=path.parent,
+        lessons=(),
+        folder=str(path.parent),
         source=Source(rel, 1),
-        skill_lines={"*": settings.line("skills")},
     )
+    return ModuleDraft(module, settings.line("skills"))
 
 
 def _read_text(path: Path, report: FileReport) -> str | None:
@@ -326,17 +341,14 @@ class LessonDraft:
 def read_lesson(path: Path, rel: str, module: ModuleDraft, report: FileReport,
                 image_url: ImageUrl) -> LessonDraft | None:
     """Read one lesson file with its questions."""
-    text = _read_text(path, report)
-    if text is None:
+    opened = _open(path, report, LESSON_KEYS)
+    if opened is None:
         return None
-    tokens = make_parser().parse(text)
-    settings = read_settings(tokens, report, LESSON_KEYS)
-    if settings is None:
-        return None
+    text, tokens, settings = opened
     lesson_id = _id(settings, "id", report)
     title = _text(settings, "title", report)
     skills = _id_list(settings, "skills", report) if "skills" in settings.values else None
-    known_skills = {s.id for s in module.skills}
+    known_skills = {s.id for s in module.module.skills}
     if skills is not None:
         if not skills:
             report.error(settings.line("skills"), "'skills' must name at least one skill of the module")
@@ -543,7 +555,7 @@ def _read_question(open_token, inner, lines, rel, report: FileReport, lesson_id,
                                        f"{', '.join(QUESTION_KINDS)}")
         return None
     skill = settings.get("skill")
-    known_skills = {s.id for s in module.skills}
+    known_skills = {s.id for s in module.module.skills}
     if skill is None:
         if len(lesson_skills) == 1:
             skill = lesson_skills[0]
@@ -752,7 +764,8 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
             lesson_report = FileReport(rel(path))
             if draft is None:
                 # Still read the lessons so the tutor sees all their problems at once.
-                placeholder = ModuleDraft("broken", "", "", 0, "", (), folder, Source(report.path, 1))
+                placeholder = ModuleDraft(Module("broken", "", "", 0, "", (), (), str(folder),
+                                                 Source(report.path, 1)), 1)
                 read_lesson(path, lesson_report.path, placeholder, FileReport(lesson_report.path), image_url)
                 continue
             lesson = read_lesson(path, lesson_report.path, draft, lesson_report, image_url)
@@ -774,17 +787,7 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
                   and all_lessons[d.lesson.id] is d]
         lessons = [_with_prerequisites(d.lesson, prerequisites[d.lesson.id]) for d in drafts]
         lessons = _in_order(lessons, [d.order_key for d in drafts])
-        modules.append(Module(
-            id=draft.id,
-            title=draft.title,
-            summary=draft.summary,
-            order=draft.order,
-            intro_html=draft.intro_html,
-            skills=draft.skills,
-            lessons=tuple(lessons),
-            folder=str(draft.folder),
-            source=draft.source,
-        ))
+        modules.append(replace(draft.module, lessons=tuple(lessons)))
         _check_skills_used(draft, lessons, problems)
     course = Course.build(modules, [])
     _check_remedies(course, problems)
@@ -877,12 +880,13 @@ def _in_order(lessons: list[Lesson], names: list[str]) -> list[Lesson]:
 def _check_skills_used(draft: ModuleDraft, lessons: list[Lesson], problems: list[Problem]) -> None:
     taught = {s for lesson in lessons for s in lesson.skills}
     tested = {q.skill for lesson in lessons for q in lesson.questions}
-    for skill in draft.skills:
+    source = draft.module.source
+    for skill in draft.module.skills:
         if skill.id not in taught:
-            problems.append(Problem(draft.source.path, draft.skill_lines["*"],
+            problems.append(Problem(source.path, draft.skills_line,
                                     f"no lesson teaches the skill '{skill.id}'", "warning"))
         elif skill.id not in tested:
-            problems.append(Problem(draft.source.path, draft.skill_lines["*"],
+            problems.append(Problem(source.path, draft.skills_line,
                                     f"no question tests the skill '{skill.id}'", "warning"))
 
 
