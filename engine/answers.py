@@ -63,7 +63,7 @@ class Marking:
     correct: bool
     answer: Answer
     lines: tuple[FeedbackLine, ...]
-    right_answer: str  # the right answer in words, for "The right answer is ..."
+    right_answers: tuple[str, ...]  # every right answer (for ordering, the steps in order)
     misconceptions: tuple[str, ...]
 
 
@@ -141,7 +141,7 @@ def mark(question: Question, answer: Answer) -> Marking:
     if question.kind == "ordering":
         correct = answer.keys == tuple(o.key for o in question.choices)
         lines = tuple(FeedbackLine(o, True, o.feedback_html) for o in question.choices)
-        return Marking(correct, answer, lines, " → ".join(o.text for o in question.choices), ())
+        return Marking(correct, answer, lines, tuple(o.text for o in question.choices), ())
     chosen = set(answer.keys)
     correct = chosen == {o.key for o in right}
     if question.kind == "multiple":
@@ -152,7 +152,7 @@ def mark(question: Question, answer: Answer) -> Marking:
     lines = tuple(FeedbackLine(o, o.key in chosen, o.feedback_html) for o in shown)
     misconceptions = tuple(o.misconception for o in question.choices
                            if o.key in chosen and not o.correct and o.misconception)
-    return Marking(correct, answer, lines, "; ".join(o.text for o in right), misconceptions)
+    return Marking(correct, answer, lines, tuple(o.text for o in right), misconceptions)
 
 
 def _mark_typed(question: Question, answer: Answer) -> Marking:
@@ -172,4 +172,5 @@ def _mark_typed(question: Question, answer: Answer) -> Marking:
     elif right and right[0].feedback_html and not correct:
         lines = (FeedbackLine(right[0], False, right[0].feedback_html),)
     misconceptions = (match.misconception,) if match and not correct and match.misconception else ()
-    return Marking(correct, answer, lines, right[0].text if right else "", misconceptions)
+    # Any accepted typed answer is right; the first one written is the one to show.
+    return Marking(correct, answer, lines, (right[0].text,) if right else (), misconceptions)

@@ -119,7 +119,12 @@ def question(question_id: str):
     error = None
     chosen: dict = {}
     hints = _hints_shown(question, request.values.get("hints"))
-    if request.method == "POST":
+    if request.method == "POST" and request.form.get("action") == "hint":
+        # "Show a hint" is a button in the answer form, so what the learner has
+        # chosen so far comes back with the hint instead of being lost.
+        chosen = request.form.to_dict(flat=False)
+        hints = min(hints + 1, len(question.hints))
+    elif request.method == "POST":
         fields = request.form.to_dict(flat=False)
         try:
             answer = read_answer(question, fields)

@@ -240,7 +240,7 @@ class Quiz:
         def visit(page: Page) -> None:
             page.goto(_question_url(question))
             for n in range(1, len(question.hints) + 1):
-                page.get_by_role("link", name="Show a hint" if n == 1 else "Show another hint").click()
+                page.get_by_role("button", name="Show a hint" if n == 1 else "Show another hint").click()
                 expect(page.get_by_text(f"Hint {n}", exact=True)).to_be_visible()
         return visit
 

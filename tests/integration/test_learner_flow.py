@@ -127,7 +127,7 @@ def test_every_kind_of_question_can_be_answered_right_and_wrong(app, client, kin
     right = client.get(answer(client, question, right_fields(question)).location)
     wrong = client.get(answer(client, question, wrong_fields(question)).location)
     assert "Right!" in right.text
-    assert "Not quite" in wrong.text and "The right answer" in wrong.text
+    assert "Not quite" in wrong.text and re.search(r"The right (answer|answers|order) (is|are)", wrong.text)
     with app.app_context():
         assert [r.correct for r in db.session.scalars(select(AnswerRecord).order_by(AnswerRecord.id))] == [True, False]
 
@@ -164,17 +164,33 @@ def test_a_huge_form_is_refused_before_it_is_read(app, client):
 
 
 def test_hints_are_revealed_one_at_a_time_and_counted_with_the_answer(app, client):
-    question = next(q for q in course_of(app).questions.values() if len(q.hints) >= 1)
+    question = next(q for q in course_of(app).questions.values() if len(q.hints) >= 2)
     page = client.get(f"/questions/{question.id}")
     assert "Hint 1" not in page.text and "Show a hint" in page.text
-    page = client.get(f"/questions/{question.id}?hints=1")
-    assert "Hint 1" in page.text and "Hint 2" not in page.text
+    first = right_fields(question)
+    page = client.post(f"/questions/{question.id}",
+                       data={**first, "action": "hint", "hints": "0", "csrf_token": csrf_token(page.text)})
+    assert page.status_code == 200
+    assert "Hint 1" in page.text and "Hint 2" not in page.text and "Show another hint" in page.text
     assert 'name="hints" value="1"' in page.text
+    assert count(app, AnswerRecord) == 0, "asking for a hint is not an answer"
+    if question.kind in ("single", "true-false", "multiple"):
+        # What the learner had chosen comes back with the hint.
+        key = first["choice"][0]
+        assert re.search(rf'value="{key}" id="[^"]+" checked', page.text)
     assert 'name="hints" value="0"' in client.get(f"/questions/{question.id}?hints=nonsense").text
-    client.post(f"/questions/{question.id}", data={**right_fields(question), "hints": "99",
-                                                   "csrf_token": csrf_token(page.text)})
+    client.post(f"/questions/{question.id}", data={**first, "hints": "99", "csrf_token": csrf_token(page.text)})
     with app.app_context():
         assert db.session.scalars(select(AnswerRecord)).one().hints_used == len(question.hints)
+
+
+def test_a_wrong_multiple_select_answer_lists_every_right_answer(app, client):
+    question = next(q for q in course_of(app).questions.values()
+                    if q.kind == "multiple" and len(q.correct_options) > 1)
+    feedback = client.get(answer(client, question, wrong_fields(question)).location)
+    assert "The right answers are:" in feedback.text
+    listed = re.search(r'<ul class="right-answers">(.*?)</ul>', feedback.text, re.S).group(1)
+    assert listed.count("<li>") == len(question.correct_options)
 
 
 def test_progress_is_kept_when_the_browser_is_closed_and_opened_again(app, client):

@@ -31,7 +31,7 @@ def test_a_single_choice_answer_is_right_only_for_the_right_option():
     marking = mark(SINGLE, read_answer(SINGLE, {"choice": ["a"]}))
     assert not marking.correct
     assert marking.misconceptions == ("pet-name-password",)
-    assert marking.right_answer == "coffee train purple"
+    assert marking.right_answers == ("coffee train purple",)
     assert [line.option.text for line in marking.lines] == ["Fluffy2015"]
 
 
@@ -50,6 +50,7 @@ def test_a_multiple_select_answer_must_match_the_right_set_exactly():
     assert not mark(MULTIPLE, read_answer(MULTIPLE, {"choice": ["a"]})).correct
     marking = mark(MULTIPLE, read_answer(MULTIPLE, {"choice": ["a", "b", "c"]}))
     assert not marking.correct and marking.misconceptions == ("c-idea",)
+    assert marking.right_answers == ("A", "B")
     missed = mark(MULTIPLE, read_answer(MULTIPLE, {"choice": ["a"]}))
     assert [(line.option.text, line.chosen) for line in missed.lines] == [("A", True), ("B", False)]
 
@@ -74,7 +75,7 @@ def test_a_known_wrong_typed_answer_gets_its_own_feedback_and_misconception():
     assert not marking.correct
     assert marking.misconceptions == ("call-999",)
     assert marking.lines[0].feedback_html == "<p>about 999</p>"
-    assert marking.right_answer == "7726"
+    assert marking.right_answers == ("7726",)
 
 
 def test_any_other_typed_answer_gets_the_catch_all_feedback():
@@ -99,7 +100,7 @@ def test_normalising_folds_case_spaces_and_a_final_full_stop():
 def test_an_ordering_answer_is_right_only_in_the_written_order():
     assert mark(ORDERING, read_answer(ORDERING, {"step-1": ["a"], "step-2": ["b"], "step-3": ["c"]})).correct
     wrong = mark(ORDERING, read_answer(ORDERING, {"step-1": ["b"], "step-2": ["a"], "step-3": ["c"]}))
-    assert not wrong.correct and wrong.right_answer == "Open → Save → Close"
+    assert not wrong.correct and wrong.right_answers == ("Open", "Save", "Close")
 
 
 @pytest.mark.parametrize("fields, message", [
