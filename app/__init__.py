@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .extensions import csrf, db, login_manager, migrate
     db.init_app(app)
+    _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -49,6 +50,27 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.after_request(_security_headers)
     return app
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """Let SQLite readers and a writer work at once, so answers do not queue behind page views."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    def on_connect(connection, _record):
+        cursor = connection.cursor()
+        if app.config["SQLALCHEMY_DATABASE_URI"] not in ("sqlite://", "sqlite:///:memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed answer
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    with app.app_context():
+        event.listen(db.engine, "connect", on_connect)
 
 
 def _security_headers(response):
