@@ -41,6 +41,7 @@ def lesson_data(lesson: Lesson) -> dict:
         "prerequisites": list(lesson.prerequisites),
         "fixes": list(lesson.fixes),
         "body_html": lesson.body_html,
+        "words": [word.slug for word in lesson.words],
         "questions": [question_data(q) for q in lesson.questions],
         "source": str(lesson.source),
     }
@@ -59,6 +60,8 @@ def course_data(course: Course) -> dict:
                 "order": module.order,
                 "intro_html": module.intro_html,
                 "skills": [{"id": s.id, "title": s.title} for s in module.skills],
+                "glossary": [{"slug": w.slug, "word": w.word, "forms": list(w.forms), "html": w.html}
+                             for w in module.glossary],
                 "lessons": [lesson_data(lesson) for lesson in module.lessons],
             }
             for module in course.modules

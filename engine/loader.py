@@ -22,6 +22,7 @@ from .model import (
     LEVELS,
     QUESTION_KINDS,
     Course,
+    GlossaryWord,
     Lesson,
     Module,
     Option,
@@ -30,11 +31,12 @@ from .model import (
     Skill,
     Source,
 )
-from .render import make_parser, render_markdown
+from .render import make_parser, render_markdown, render_with_glossary
 
 _PARSER = make_parser()  # parsing keeps no state between files, so one parser serves all
 
 MODULE_FILE = "module.md"
+GLOSSARY_FILE = "glossary.md"
 IGNORED_FILES = {"readme.md"}
 MAX_FILE_BYTES = 1_000_000
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -61,6 +63,8 @@ LESSON_KEYS = {
     "fixes": False,
 }
 QUESTION_KEYS = {"kind": True, "skill": False}
+GLOSSARY_KEYS = {"module": True}
+ALSO_LINE = re.compile(r"^also\s*:\s*(.*)$", re.IGNORECASE)
 
 ImageUrl = Callable[[str, str], str]
 
@@ -326,6 +330,57 @@ def _body_source(text: str, tokens, question_spans: list[tuple[int, int]]) -> st
     return "\n".join("" if i in skip else line for i, line in enumerate(lines))
 
 
+# --- glossary.md ------------------------------------------------------------------
+
+
+def read_glossary(path: Path, report: FileReport, module: ModuleDraft) -> tuple[GlossaryWord, ...]:
+    """Read a module's glossary: each word a `##` heading, an optional 'Also:' line, an explanation."""
+    opened = _open(path, report, GLOSSARY_KEYS)
+    if opened is None:
+        return ()
+    text, tokens, settings = opened
+    named = _text(settings, "module", report)
+    if named is not None and named != module.id:
+        report.error(settings.line("module"), f"this glossary says it is for module '{named}', but it is in the "
+                                              f"folder of module '{module.id}'")
+    lines = text.split("\n")
+    headings = [t for t in tokens if t.type == "heading_open" and t.level == 0]
+    body_start = tokens[0].map[1]
+    first_heading = headings[0].map[0] if headings else len(lines)
+    stray = next((i for i in range(body_start, first_heading) if lines[i].strip()), None)
+    if stray is not None:
+        report.error(stray + 1, "write each word as a '## word' heading, with its explanation under it")
+    words: list[GlossaryWord] = []
+    seen: dict[str, int] = {}
+    for n, heading in enumerate(headings):
+        line = heading.map[0] + 1
+        if heading.tag != "h2":
+            report.error(line, "write each word as a '## word' heading (two #)")
+            continue
+        word = lines[heading.map[0]].lstrip("#").strip()
+        end = headings[n + 1].map[0] if n + 1 < len(headings) else len(lines)
+        rest = lines[heading.map[1]:end]
+        forms = [word]
+        first = next((i for i, raw in enumerate(rest) if raw.strip()), None)
+        if first is not None and ALSO_LINE.match(rest[first].strip()):
+            forms += [f.strip() for f in ALSO_LINE.match(rest[first].strip()).group(1).split(",") if f.strip()]
+            rest = rest[:first] + rest[first + 1:]
+        explanation = "\n".join(rest).strip()
+        if not word:
+            report.error(line, "this heading has no word")
+            continue
+        if not explanation:
+            report.error(line, f"'{word}' has no explanation: write one or two plain sentences under it")
+            continue
+        for form in forms:
+            key = " ".join(form.casefold().split())
+            if key in seen:
+                report.error(line, f"'{form}' is already in the glossary (line {seen[key]})")
+            seen.setdefault(key, line)
+        words.append(GlossaryWord(_slug(word), word, tuple(dict.fromkeys(forms)), render_markdown(explanation)))
+    return tuple(words) if report.ok else ()
+
+
 # --- lessons ----------------------------------------------------------------------
 
 
@@ -339,7 +394,7 @@ class LessonDraft:
 
 
 def read_lesson(path: Path, rel: str, module: ModuleDraft, report: FileReport,
-                image_url: ImageUrl) -> LessonDraft | None:
+                image_url: ImageUrl, glossary: tuple[GlossaryWord, ...] = ()) -> LessonDraft | None:
     """Read one lesson file with its questions."""
     opened = _open(path, report, LESSON_KEYS)
     if opened is None:
@@ -377,6 +432,7 @@ def read_lesson(path: Path, rel: str, module: ModuleDraft, report: FileReport,
         report.warn(settings.start, "the lesson has no text to read, only settings and questions")
     if not report.ok:
         return None
+    body_html, words = render_with_glossary(body, module_images, glossary)
     lesson = Lesson(
         id=lesson_id,
         title=title,
@@ -387,10 +443,11 @@ def read_lesson(path: Path, rel: str, module: ModuleDraft, report: FileReport,
         minutes=minutes,
         prerequisites=prerequisites,
         fixes=fixes,
-        body_html=render_markdown(body, module_images),
+        body_html=body_html,
         questions=tuple(questions),
         source=Source(rel, 1),
         images=tuple(images),
+        words=words,
     )
     return LessonDraft(lesson, settings, path.name)
 
@@ -743,7 +800,8 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
     module_ids: dict[str, str] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         markdown_files = sorted(p for p in folder.glob("*.md")
-                                if p.name.lower() not in IGNORED_FILES and not p.name.startswith((".", "_")))
+                                if p.name.lower() not in IGNORED_FILES and not p.name.startswith((".", "_"))
+                                and p.name not in (MODULE_FILE, GLOSSARY_FILE))
         module_path = folder / MODULE_FILE
         if not module_path.is_file():
             if markdown_files:
@@ -757,10 +815,14 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
             problems.append(Problem(report.path, 1, f"module id '{draft.id}' is already used by "
                                                     f"{module_ids[draft.id]}"))
             draft = None
+        glossary: tuple[GlossaryWord, ...] = ()
+        if draft is not None and (folder / GLOSSARY_FILE).is_file():
+            glossary_report = FileReport(rel(folder / GLOSSARY_FILE))
+            glossary = read_glossary(folder / GLOSSARY_FILE, glossary_report, draft)
+            problems.extend(glossary_report.problems)
+            draft = ModuleDraft(replace(draft.module, glossary=glossary), draft.skills_line)
         lessons_here: list[LessonDraft] = []
         for path in markdown_files:
-            if path.name == MODULE_FILE:
-                continue
             lesson_report = FileReport(rel(path))
             if draft is None:
                 # Still read the lessons so the tutor sees all their problems at once.
@@ -768,7 +830,7 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
                                                  Source(report.path, 1)), 1)
                 read_lesson(path, lesson_report.path, placeholder, FileReport(lesson_report.path), image_url)
                 continue
-            lesson = read_lesson(path, lesson_report.path, draft, lesson_report, image_url)
+            lesson = read_lesson(path, lesson_report.path, draft, lesson_report, image_url, glossary)
             problems.extend(lesson_report.problems)
             if lesson is not None:
                 lessons_here.append(lesson)

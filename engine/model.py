@@ -101,6 +101,16 @@ class Question:
 
 
 @dataclass(frozen=True)
+class GlossaryWord:
+    """A word a beginner may not know, with a plain explanation."""
+
+    slug: str  # for the page address of its explanation: "password-manager"
+    word: str
+    forms: tuple[str, ...]  # the word and its other forms, as written
+    html: str
+
+
+@dataclass(frozen=True)
 class Lesson:
     """A short piece of teaching, followed by its quiz."""
 
@@ -117,6 +127,7 @@ class Lesson:
     questions: tuple[Question, ...]
     source: Source
     images: tuple[str, ...] = ()  # paths relative to the module folder
+    words: tuple[GlossaryWord, ...] = ()  # glossary words explained on this lesson's page, in order of use
 
     @property
     def is_remedial(self) -> bool:
@@ -146,6 +157,7 @@ class Module:
     lessons: tuple[Lesson, ...]  # main path first, in prerequisite order, then remedial
     folder: str
     source: Source
+    glossary: tuple[GlossaryWord, ...] = ()
 
     @property
     def path_lessons(self) -> tuple[Lesson, ...]:

@@ -7,7 +7,10 @@ Every piece of HTML a learner sees from a content file passes through
 
 from __future__ import annotations
 
-from typing import Callable
+import re
+from typing import Callable, Sequence
+
+from markdown_it.token import Token
 
 import bleach
 from markdown_it import MarkdownIt
@@ -79,7 +82,18 @@ def render_markdown(source: str, image_url: ImageUrl | None = None) -> str:
     `#` headings become `##`, because the page already has the title as its
     only `h1`; image sources go through `image_url` to become web addresses.
     """
+    return render_with_glossary(source, image_url, ())[0]
+
+
+def render_with_glossary(source: str, image_url: ImageUrl | None, glossary: Sequence) -> tuple[str, tuple]:
+    """Render Markdown, linking the first use of each glossary word to its explanation.
+
+    `glossary` holds objects with `slug` and `forms`; returns the HTML and the
+    words used, in the order they first appear. Words in headings, links and
+    code are left alone.
+    """
     tokens = _PIECES.parse(source)
+    used = _link_glossary_words(tokens, glossary) if glossary else ()
     for token in tokens:
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":
             token.tag = "h2"
@@ -90,4 +104,74 @@ def render_markdown(source: str, image_url: ImageUrl | None = None) -> str:
                         child.attrSet("src", image_url(str(child.attrGet("src") or "")))
                     child.attrSet("loading", "lazy")
     html = _PIECES.renderer.render(tokens, _PIECES.options, {})
-    return sanitise(html)
+    return sanitise(html), used
+
+
+def _word_pattern(glossary: Sequence) -> tuple[re.Pattern, dict]:
+    by_form = {}
+    for entry in glossary:
+        for form in entry.forms:
+            by_form.setdefault(form.casefold(), entry)
+    forms = sorted(by_form, key=len, reverse=True)  # "password manager" before "password"
+    alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE), by_form
+
+
+def _link_glossary_words(tokens, glossary: Sequence) -> tuple:
+    pattern, by_form = _word_pattern(glossary)
+    used: list = []
+    in_heading = False
+    for token in tokens:
+        if token.type == "heading_open":
+            in_heading = True
+        elif token.type == "heading_close":
+            in_heading = False
+        elif token.type == "inline" and token.children and not in_heading:
+            token.children = _link_in_children(token.children, pattern, by_form, used)
+    return tuple(used)
+
+
+def _joined_text(children) -> list:
+    """Join runs of text and soft line breaks, so a word split over two lines is still found."""
+    out: list = []
+    for child in children:
+        if child.type in ("text", "softbreak") and out and out[-1].type == "text" and out[-1].meta.get("joined"):
+            out[-1].content += "\n" if child.type == "softbreak" else child.content
+        elif child.type in ("text", "softbreak"):
+            joined = _text("\n" if child.type == "softbreak" else child.content)
+            joined.meta["joined"] = True
+            out.append(joined)
+        else:
+            out.append(child)
+    return out
+
+
+def _link_in_children(children, pattern, by_form, used) -> list:
+    out, link_depth = [], 0
+    for child in _joined_text(children):
+        if child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth -= 1
+        if child.type != "text" or link_depth:
+            out.append(child)
+            continue
+        text, start = child.content, 0
+        for match in pattern.finditer(text):
+            entry = by_form[" ".join(match.group(1).split()).casefold()]
+            if entry in used:
+                continue
+            used.append(entry)
+            out.append(_text(text[start:match.start()]))
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", f"#word-{entry.slug}")
+            out.extend([link, _text(match.group(1)), Token("link_close", "a", -1)])
+            start = match.end()
+        out.append(_text(text[start:]))
+    return [t for t in out if t.type != "text" or t.content]
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token

@@ -322,3 +322,58 @@ def test_readme_files_and_hidden_files_are_not_lessons(write_content, good_modul
 def test_a_missing_content_folder_is_reported(tmp_path):
     course = load_course(tmp_path / "nowhere")
     assert [p.message for p in course.problems] == ["the content folder does not exist"]
+
+
+GLOSSARY = """\
+---
+module: safety
+---
+
+## password
+Also: passwords
+A secret word or phrase that lets you into an account.
+
+## two-step verification
+Also: 2SV
+A second check, such as a code sent to your phone.
+"""
+
+
+def test_glossary_words_are_linked_where_a_lesson_first_uses_them(write_content, good_module):
+    good_module["safety/glossary.md"] = GLOSSARY
+    good_module["safety/01-three-words.md"] = LESSON.replace(
+        "A **password** keeps your account safe.",
+        "## Your password\n\nA password keeps your account safe. Passwords matter.\n"
+        "Turn on two-step\nverification too. See [password help](https://www.ncsc.gov.uk/).")
+    course = load_course(write_content(good_module))
+    assert course.problems == ()
+    module = course.module("safety")
+    assert [w.word for w in module.glossary] == ["password", "two-step verification"]
+    assert module.glossary[1].forms == ("two-step verification", "2SV")
+    lesson = course.lessons["three-words"]
+    assert [w.slug for w in lesson.words] == ["password", "two-step-verification"]
+    html = lesson.body_html
+    assert "<h2>Your password</h2>" in html, "words in headings are left alone"
+    assert html.count('href="#word-password"') == 1, "only the first use is linked"
+    assert 'A <a href="#word-password" rel="noopener">password</a> keeps' in html
+    assert 'href="#word-two-step-verification" rel="noopener">two-step\nverification</a>' in html
+    assert '<a href="https://www.ncsc.gov.uk/" rel="noopener">password help</a>' in html
+    assert course.lessons["pet-names"].words == (), "a lesson that never uses a word does not list it"
+
+
+@pytest.mark.parametrize("glossary, expected", [
+    (GLOSSARY.replace("module: safety", "module: banking"),
+     "glossary.md:2: this glossary says it is for module 'banking', but it is in the folder of module 'safety'"),
+    (GLOSSARY.replace("A secret word or phrase that lets you into an account.\n", ""),
+     "glossary.md:5: 'password' has no explanation"),
+    (GLOSSARY.replace("Also: 2SV", "Also: passwords"), "glossary.md:9: 'passwords' is already in the glossary (line 5)"),
+    (GLOSSARY.replace("## password\n", "### password\n"), "glossary.md:5: write each word as a '## word' heading"),
+    (GLOSSARY.replace("---\n\n## password", "---\n\nSome words.\n\n## password"),
+     "glossary.md:5: write each word as a '## word' heading, with its explanation under it"),
+])
+def test_a_broken_glossary_is_reported_and_the_lessons_still_load(write_content, good_module, glossary, expected):
+    good_module["safety/glossary.md"] = glossary
+    course = load_course(write_content(good_module))
+    assert any(expected in m for m in errors(course)), messages(course)
+    assert "three-words" in course.lessons
+    assert course.module("safety").glossary == ()
