@@ -48,6 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
     cli.init_app(app)
 
+    @app.template_global()
+    def skill_title(skill_id: str) -> str:
+        """Return the name learners see for a skill."""
+        skill = content.current_course().skills.get(skill_id)
+        return skill.title if skill else skill_id
+
     app.after_request(_security_headers)
     return app
 

@@ -64,6 +64,7 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "NEXT_STEP_POLICY": os.environ.get("NEXT_STEP_POLICY", "adaptive"),
     }
 
 

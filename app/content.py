@@ -14,6 +14,26 @@ from engine.loader import load_course, summary
 from engine.model import Course
 
 
+# Courses already loaded in this process, by folder and file fingerprint: a second
+# app on the same unchanged folder (a test, a CLI command) does not parse it again.
+_LOADED: dict[tuple, Course] = {}
+_LOADED_LOCK = threading.Lock()
+_LOADED_MAX = 4
+
+
+def _load(directory: Path, fingerprint: tuple, image_url, image_root: str) -> Course:
+    key = (str(directory), fingerprint, image_root)
+    with _LOADED_LOCK:
+        course = _LOADED.get(key)
+    if course is None:
+        course = load_course(directory, image_url)
+        with _LOADED_LOCK:
+            if len(_LOADED) >= _LOADED_MAX:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = course
+    return course
+
+
 class CourseStore:
     """Hold the loaded course; look for changed files at most every few seconds.
 
@@ -63,7 +83,8 @@ class CourseStore:
         """Load the course from disk now, logging every problem."""
         with self._lock:
             self._fingerprint = self._scan()
-            course = load_course(self.directory, self._image_url)
+            course = _load(self.directory, self._fingerprint, self._image_url,
+                           self.app.config.get("APPLICATION_ROOT", "/"))
             self._course = course
             self._checked_at = time.monotonic()
         logger = self.app.logger

@@ -63,6 +63,23 @@ class AnswerRecord(db.Model):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LearnerModuleState(db.Model):
+    """The engine's small state for one learner in one module, updated after each step.
+
+    It is derived from the answer record, kept so that choosing the next step
+    never replays the whole history.
+    """
+
+    __tablename__ = "learner_module_states"
+    __table_args__ = (UniqueConstraint("learner_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(100))
+    state: Mapped[dict] = mapped_column(JSON)  # engine.progress.LearnerState.as_dict()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 @event.listens_for(AnswerRecord, "before_update")
 def _answers_are_never_changed(mapper, connection, target):
     raise ValueError("answers are an append-only record: add a new answer instead of changing one")

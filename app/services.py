@@ -7,15 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from engine.answers import Answer, Marking, mark
+from engine.mastery import Parameters
 from engine.model import Lesson, Module, Question
-from engine.progress import AnswerEvent, History
+from engine.progress import POLICIES, LearnerState, Situation, Step
 
+from .content import current_course
 from .extensions import db
-from .models import AnswerRecord, Learner, LessonRead, utcnow
+from .models import AnswerRecord, Learner, LearnerModuleState, LessonRead, utcnow
+
+# The model's default parameters; per-skill settings come with `flask engine fit`.
+PARAMETERS = Parameters()
 
 
 def current_learner(create: bool = False) -> Learner | None:
@@ -32,30 +38,52 @@ def current_learner(create: bool = False) -> Learner | None:
     return learner
 
 
-def history(learner: Learner | None, module: Module | None = None) -> History:
-    """Return what a learner has done, in one module or everywhere."""
+def load_state(learner: Learner | None, module: Module) -> LearnerState:
+    """Return the engine's state for a learner in a module (one small query)."""
     if learner is None:
-        return History()
-    reads = select(LessonRead.lesson_id).where(LessonRead.learner_id == learner.id)
-    answers = select(AnswerRecord.question_id, AnswerRecord.correct, AnswerRecord.answered_at,
-                     AnswerRecord.hints_used).where(AnswerRecord.learner_id == learner.id)
-    if module is not None:
-        reads = reads.where(LessonRead.module_id == module.id)
-        answers = answers.where(AnswerRecord.module_id == module.id)
-    return History(
-        lessons_read=frozenset(db.session.scalars(reads)),
-        answers=tuple(AnswerEvent(q, c, at, h) for q, c, at, h in
-                      db.session.execute(answers.order_by(AnswerRecord.id))),
-    )
+        return LearnerState(module.id)
+    row = db.session.scalar(select(LearnerModuleState).where(
+        LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == module.id))
+    return LearnerState.from_dict(row.state) if row else LearnerState(module.id)
+
+
+def _save_state(learner: Learner, state: LearnerState) -> None:
+    row = db.session.scalar(select(LearnerModuleState).where(
+        LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == state.module_id))
+    if row is None:
+        db.session.add(LearnerModuleState(learner_id=learner.id, module_id=state.module_id, state=state.as_dict()))
+    else:
+        row.state = state.as_dict()
+
+
+def next_step(learner: Learner | None, module: Module, state: LearnerState | None = None) -> Step:
+    """Return the engine's next step for a learner in a module."""
+    situation = Situation(current_course(), module, state or load_state(learner, module), utcnow(), PARAMETERS)
+    return POLICIES[current_app.config["NEXT_STEP_POLICY"]](situation)
 
 
 def mark_read(learner: Learner, lesson: Lesson) -> None:
-    """Record that a learner has read a lesson (once)."""
+    """Record that a learner has read a lesson, and tell the engine."""
     exists = db.session.scalar(select(LessonRead.id).where(
         LessonRead.learner_id == learner.id, LessonRead.lesson_id == lesson.id))
     if exists is None:
         db.session.add(LessonRead(learner_id=learner.id, lesson_id=lesson.id, module_id=lesson.module_id))
-    learner.last_active_at = utcnow()
+    now = utcnow()
+    rows = db.session.scalars(select(LearnerModuleState).where(LearnerModuleState.learner_id == learner.id)).all()
+    states = {row.module_id: LearnerState.from_dict(row.state) for row in rows}
+    # The lesson counts in its own module, and in any module where it fixes a mix-up the learner showed.
+    touched = {lesson.module_id} | {m for m, st in states.items() if set(st.pending) & set(lesson.fixes)}
+    for module_id in touched:
+        state = states.get(module_id) or LearnerState(module_id)
+        _save_state(learner, state.after_lesson(lesson, now, PARAMETERS))
+    learner.last_active_at = now
+    db.session.commit()
+
+
+def offer_help(learner: Learner, module: Module, skill_id: str) -> None:
+    """Record that the learner has been pointed to a tutor for a skill they are stuck on."""
+    state = load_state(learner, module)
+    _save_state(learner, state.after_help(skill_id))
     db.session.commit()
 
 
@@ -65,6 +93,7 @@ class Recorded:
 
     record: AnswerRecord
     marking: Marking
+    state: LearnerState
 
 
 def record_answer(learner: Learner, question: Question, answer: Answer, hints_used: int) -> Recorded:
@@ -83,9 +112,14 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
         misconceptions=list(marking.misconceptions),
     )
     db.session.add(record)
-    learner.last_active_at = utcnow()
+    now = utcnow()
+    module = current_course().module(question.module_id)
+    state = load_state(learner, module).after_answer(
+        question, marking.correct, now, PARAMETERS, record.hints_used, marking.misconceptions)
+    _save_state(learner, state)
+    learner.last_active_at = now
     db.session.commit()
-    return Recorded(record, marking)
+    return Recorded(record, marking, state)
 
 
 def answer_for(learner: Learner | None, answer_id: int) -> AnswerRecord | None:

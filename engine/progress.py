@@ -1,53 +1,159 @@
 """Where a learner is in a module, and what they do next.
 
-A learner's history is the lessons they have read and the answers they have
-given. Policies that choose the next step are plain functions registered by
-name in `POLICIES`, so they can be swapped and compared.
+`LearnerState` is the small state the engine keeps for one learner in one
+module, updated after each answer and each lesson. Policies that choose the
+next step are plain functions registered by name in `POLICIES`, so the app can
+use one and the benchmark can compare them all on the same learners.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Mapping
 
-from .model import Lesson, Module
+from .mastery import (
+    MASTERED,
+    Parameters,
+    SkillState,
+    after_answer,
+    after_lesson,
+    estimate,
+    guess_rate,
+    new_state,
+)
+from .model import Course, Lesson, Module, Question
+
+RECENT = 5  # questions remembered, so none comes back too soon
+NOT_AGAIN_WITHIN = 3  # a question is not asked again within this many steps
+PLACEMENT_QUESTIONS = 2  # questions a learner may use to show they already know a skill
+PLACEMENT_FAILS = 2  # after this many wrong placement answers in a module, stop offering placement
+STUCK_ANSWERS = 6  # answers on one skill without progress before it counts as stuck
+STUCK_WRONG_IN_A_ROW = 3
+REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is reviewed
 
 
 @dataclass(frozen=True)
-class AnswerEvent:
-    """One answer from the answer record, as the engine needs it."""
+class LearnerState:
+    """What the engine keeps about one learner in one module."""
 
-    question_id: str
-    correct: bool
-    at: datetime
-    hints_used: int = 0
-
-
-@dataclass(frozen=True)
-class History:
-    """What a learner has done so far."""
-
+    module_id: str
+    skills: Mapping[str, SkillState] = field(default_factory=dict)
     lessons_read: frozenset[str] = frozenset()
-    answers: tuple[AnswerEvent, ...] = ()
+    results: Mapping[str, bool] = field(default_factory=dict)  # latest answer to each question
+    recent: tuple[str, ...] = ()  # the last questions asked, newest last
+    pending: tuple[str, ...] = ()  # misconceptions shown, whose lesson is not read yet
+    misconceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by skill
+    help_offered: frozenset[str] = frozenset()  # stuck skills a tutor's help was offered for
+    answers: int = 0
 
-    def answered(self) -> dict[str, AnswerEvent]:
-        """Return each question's latest answer, by question id."""
-        latest: dict[str, AnswerEvent] = {}
-        for event in self.answers:
-            latest[event.question_id] = event
-        return latest
+    def skill(self, skill_id: str, params: Parameters) -> SkillState:
+        """Return the state of one skill (a fresh one if nothing is known yet)."""
+        return self.skills.get(skill_id) or new_state(params.for_skill(skill_id))
+
+    @property
+    def started(self) -> bool:
+        """Say whether the learner has done anything in the module."""
+        return bool(self.lessons_read or self.answers)
+
+    def after_answer(self, question: Question, correct: bool, at: datetime, params: Parameters,
+                     hints_used: int = 0, misconceptions: tuple[str, ...] = ()) -> "LearnerState":
+        """Return the state after the learner answers a question."""
+        skill_params = params.for_skill(question.skill)
+        before = self.skill(question.skill, params)
+        after = after_answer(before, skill_params, guess_rate(question), correct, at, hints_used)
+        if not before.lesson_read:
+            after = replace(after, placement_asked=before.placement_asked + 1)
+        seen = self.misconceptions.get(question.skill, ())
+        help_offered = self.help_offered
+        if after.attempts_without_progress == 0:
+            help_offered = help_offered - {question.skill}
+        return replace(
+            self,
+            skills={**self.skills, question.skill: after},
+            results={**self.results, question.id: correct},
+            recent=(self.recent + (question.id,))[-RECENT:],
+            pending=tuple(dict.fromkeys(self.pending + tuple(misconceptions))),
+            misconceptions={**self.misconceptions,
+                            question.skill: tuple(dict.fromkeys(seen + tuple(misconceptions)))},
+            help_offered=help_offered,
+            answers=self.answers + 1,
+        )
+
+    def after_lesson(self, lesson: Lesson, at: datetime, params: Parameters) -> "LearnerState":
+        """Return the state after the learner reads a lesson."""
+        skills = dict(self.skills)
+        for skill_id in lesson.skills:
+            skills[skill_id] = after_lesson(self.skill(skill_id, params), params.for_skill(skill_id), at)
+        return replace(
+            self,
+            skills=skills,
+            lessons_read=self.lessons_read | {lesson.id},
+            pending=tuple(tag for tag in self.pending if tag not in lesson.fixes),
+            help_offered=self.help_offered - set(lesson.skills),
+        )
+
+    def after_help(self, skill_id: str) -> "LearnerState":
+        """Return the state after the learner was pointed to a tutor for a skill."""
+        return replace(self, help_offered=self.help_offered | {skill_id})
+
+    def as_dict(self) -> dict:
+        """Return the state as plain data, for storage."""
+        return {
+            "module_id": self.module_id,
+            "skills": {k: v.as_dict() for k, v in self.skills.items()},
+            "lessons_read": sorted(self.lessons_read),
+            "results": dict(self.results),
+            "recent": list(self.recent),
+            "pending": list(self.pending),
+            "misconceptions": {k: list(v) for k, v in self.misconceptions.items()},
+            "help_offered": sorted(self.help_offered),
+            "answers": self.answers,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "LearnerState":
+        """Rebuild a state from stored data."""
+        return cls(
+            module_id=data["module_id"],
+            skills={k: SkillState.from_dict(v) for k, v in data.get("skills", {}).items()},
+            lessons_read=frozenset(data.get("lessons_read", ())),
+            results=dict(data.get("results", {})),
+            recent=tuple(data.get("recent", ())),
+            pending=tuple(data.get("pending", ())),
+            misconceptions={k: tuple(v) for k, v in data.get("misconceptions", {}).items()},
+            help_offered=frozenset(data.get("help_offered", ())),
+            answers=int(data.get("answers", 0)),
+        )
 
 
 @dataclass(frozen=True)
 class Step:
     """What the learner does next, and why, in words they understand."""
 
-    kind: str  # "lesson", "question" or "done"
+    kind: str  # "lesson", "question", "help" or "done"
     module_id: str
     reason: str
     lesson_id: str | None = None
     question_id: str | None = None
+    skill_id: str | None = None
+    purpose: str = ""  # "learn", "placement", "practice", "review", "remedy", "stuck", "done"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Everything a policy may look at to choose the next step."""
+
+    course: Course
+    module: Module
+    state: LearnerState
+    now: datetime
+    params: Parameters = field(default_factory=Parameters)
+
+    def estimate(self, skill_id: str) -> float:
+        """Return the current chance the learner knows a skill."""
+        return estimate(self.state.skill(skill_id, self.params), self.params.for_skill(skill_id), self.now)
 
 
 @dataclass(frozen=True)
@@ -79,39 +185,208 @@ class LessonProgress:
         return "Not started"
 
 
-def lesson_progress(lesson: Lesson, history: History) -> LessonProgress:
+def lesson_progress(lesson: Lesson, state: LearnerState) -> LessonProgress:
     """Return how far the learner has got with a lesson."""
-    answered = history.answered()
-    mine = [answered[q.id] for q in lesson.questions if q.id in answered]
-    return LessonProgress(lesson, lesson.id in history.lessons_read, len(mine), sum(e.correct for e in mine))
+    mine = [state.results[q.id] for q in lesson.questions if q.id in state.results]
+    return LessonProgress(lesson, lesson.id in state.lessons_read, len(mine), sum(mine))
 
 
-def next_question(lesson: Lesson, history: History) -> str | None:
+def next_question(lesson: Lesson, state: LearnerState) -> str | None:
     """Return the id of the lesson's first unanswered question, or None."""
-    answered = history.answered()
     for question in lesson.questions:
-        if question.id not in answered:
+        if question.id not in state.results:
             return question.id
     return None
 
 
-def next_step_in_order(module: Module, history: History) -> Step:
-    """Choose the next step by working through the lessons in order."""
+# --- policies ---------------------------------------------------------------------
+
+
+def in_order(situation: Situation) -> Step:
+    """Work through every lesson and every question in the order written."""
+    module, state = situation.module, situation.state
     for lesson in module.path_lessons:
-        if lesson.id not in history.lessons_read:
-            started = any(lesson_progress(p, history).read for p in module.path_lessons)
-            reason = ("This is the next lesson in the module." if started
-                      else "This is the first lesson in the module.")
-            return Step("lesson", module.id, reason, lesson_id=lesson.id)
-        question_id = next_question(lesson, history)
+        if lesson.id not in state.lessons_read:
+            reason = ("This is the next lesson in the topic." if state.started
+                      else "This is the first lesson in the topic.")
+            return Step("lesson", module.id, reason, lesson_id=lesson.id, purpose="learn")
+        question_id = next_question(lesson, state)
         if question_id is not None:
             return Step("question", module.id, f"You have read “{lesson.title}”. Now try its questions.",
-                        lesson_id=lesson.id, question_id=question_id)
-    return Step("done", module.id, "You have finished every lesson in this module.")
+                        lesson_id=lesson.id, question_id=question_id, purpose="practice")
+    return Step("done", module.id, "You have finished every lesson in this topic.", purpose="done")
 
 
-Policy = Callable[[Module, History], Step]
+def _entropy(p: float) -> float:
+    if p <= 0 or p >= 1:
+        return 0.0
+    return -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+
+
+def information(p: float, guess: float, slip: float) -> float:
+    """Return how much one answer is expected to tell about whether the learner knows the skill."""
+    p_right = p * (1 - slip) + (1 - p) * guess
+    if p_right <= 0 or p_right >= 1:
+        return 0.0
+    after_right = p * (1 - slip) / p_right
+    after_wrong = p * slip / (1 - p_right)
+    return _entropy(p) - (p_right * _entropy(after_right) + (1 - p_right) * _entropy(after_wrong))
+
+
+def best_question(situation: Situation, skill_id: str) -> Question | None:
+    """Return the question that tells the most about a skill, not one asked just now."""
+    state = situation.state
+    questions = [q for q in situation.course.questions.values() if q.skill == skill_id]
+    if not questions:
+        return None
+    too_soon = set(state.recent[-NOT_AGAIN_WITHIN:])
+    fresh = [q for q in questions if q.id not in too_soon]
+    if not fresh:
+        last = state.recent[-1] if state.recent else None
+        fresh = [q for q in questions if q.id != last] or questions
+    p = situation.estimate(skill_id)
+    slip = situation.params.for_skill(skill_id).slip
+
+    def value(question: Question) -> tuple:
+        unseen = question.id not in state.results
+        last_index = state.recent.index(question.id) if question.id in state.recent else -1
+        return (information(p, guess_rate(question), slip) + (0.05 if unseen else 0.0), -last_index, question.id)
+
+    return max(fresh, key=value)
+
+
+def _skill_title(situation: Situation, skill_id: str) -> str:
+    skill = situation.course.skills.get(skill_id)
+    return skill.title if skill else skill_id
+
+
+def _remedy_for(situation: Situation, tags) -> Lesson | None:
+    course, state = situation.course, situation.state
+    for tag in reversed(tuple(tags)):
+        lessons = [course.lessons[i] for i in course.remedies.get(tag, ()) if i in course.lessons]
+        lessons.sort(key=lambda lesson: lesson.module_id != situation.module.id)
+        for lesson in lessons:
+            if lesson.id not in state.lessons_read:
+                return lesson
+    return None
+
+
+def adaptive(situation: Situation) -> Step:
+    """Choose the next step from what the learner has shown: the project's engine."""
+    module, state = situation.module, situation.state
+    skill_ids = [s.id for s in module.skills]
+    known = {s: situation.estimate(s) for s in skill_ids}
+
+    # 1. A wrong answer showed a common mix-up: offer the short lesson that fixes it.
+    remedy = _remedy_for(situation, state.pending)
+    if remedy is not None:
+        return Step("lesson", module.id,
+                    f"Your last answer is a common mix-up. This short lesson, “{remedy.title}”, clears it up.",
+                    lesson_id=remedy.id, purpose="remedy")
+
+    # 2. Stuck on a skill: a lesson that may help, or a tutor, not more of the same questions.
+    for skill_id in skill_ids:
+        skill = state.skill(skill_id, situation.params)
+        stuck = skill.attempts_without_progress >= STUCK_ANSWERS or skill.wrong_in_a_row >= STUCK_WRONG_IN_A_ROW
+        if not stuck or known[skill_id] >= MASTERED or skill_id in state.help_offered:
+            continue
+        title = _skill_title(situation, skill_id)
+        remedy = _remedy_for(situation, state.misconceptions.get(skill_id, ()))
+        if remedy is None:
+            remedy = next((lesson for lesson in situation.course.lessons.values()
+                           if lesson.is_remedial and skill_id in lesson.skills
+                           and lesson.id not in state.lessons_read), None)
+        if remedy is not None:
+            return Step("lesson", module.id,
+                        f"You have found “{title}” tricky, so here is a short lesson that explains it another way.",
+                        lesson_id=remedy.id, skill_id=skill_id, purpose="remedy")
+        return Step("help", module.id,
+                    f"You have had a few goes at “{title}” and it has not clicked yet. That is normal. "
+                    "A tutor can help you with it, or you can read the lesson again.",
+                    skill_id=skill_id, purpose="stuck")
+
+    # 3. Something mastered a while ago has faded: a quick review question.
+    for skill_id in skill_ids:
+        skill = state.skill(skill_id, situation.params)
+        if skill.mastered_at is not None and known[skill_id] < REVIEW_BELOW:
+            question = best_question(situation, skill_id)
+            if question is not None:
+                return Step("question", module.id,
+                            f"You learned “{_skill_title(situation, skill_id)}” a while ago. "
+                            "Here is a quick question to keep it fresh.",
+                            question_id=question.id, lesson_id=question.lesson_id, skill_id=skill_id,
+                            purpose="review")
+
+    # 4. Practise what is shaky among the skills already taught, before anything new.
+    candidates = [s for s in skill_ids if known[s] < MASTERED and s not in state.help_offered
+                  and state.skill(s, situation.params).lesson_read]
+    best: tuple[float, str, Question] | None = None
+    for skill_id in candidates:
+        question = best_question(situation, skill_id)
+        if question is None:
+            continue
+        p = known[skill_id]
+        gain = information(p, guess_rate(question), situation.params.for_skill(skill_id).slip)
+        if best is None or gain > best[0]:
+            best = (gain, skill_id, question)
+    if best is not None:
+        _, skill_id, question = best
+        title = _skill_title(situation, skill_id)
+        skill = state.skill(skill_id, situation.params)
+        if skill.wrong_in_a_row:
+            reason = f"Let's try “{title}” again with a different question."
+        elif skill.attempts == 0:
+            reason = f"You have read about “{title}”. This question checks it has sunk in."
+        else:
+            reason = f"You are getting there with “{title}”. One more question to make it stick."
+        return Step("question", module.id, reason, question_id=question.id, lesson_id=question.lesson_id,
+                    skill_id=skill_id, purpose="practice")
+    # 5. The next lesson, unless its skills are known; before it, a chance to show they are.
+    placement_fails = sum(1 for s in skill_ids
+                          if state.skill(s, situation.params).placement_asked
+                          > state.skill(s, situation.params).right and not state.skill(s, situation.params).lesson_read)
+    for lesson in module.path_lessons:
+        if lesson.id in state.lessons_read:
+            continue
+        skills = [s for s in lesson.skills if s in known]
+        if skills and all(known[s] >= MASTERED for s in skills):
+            continue  # shown already: skip the lesson
+        for skill_id in skills:
+            skill = state.skill(skill_id, situation.params)
+            placement_open = (skill.placement_asked < PLACEMENT_QUESTIONS and skill.wrong_in_a_row == 0
+                              and not skill.lesson_read and placement_fails < PLACEMENT_FAILS)
+            if known[skill_id] < MASTERED and placement_open:
+                question = best_question(situation, skill_id)
+                if question is not None:
+                    return Step("question", module.id,
+                                f"If you already know about “{_skill_title(situation, skill_id)}”, show it "
+                                "with a quick question and skip the lesson.",
+                                question_id=question.id, lesson_id=question.lesson_id, skill_id=skill_id,
+                                purpose="placement")
+        weak = next((s for s in skills if known[s] < MASTERED), skills[0] if skills else None)
+        reason = (f"This lesson will help with “{_skill_title(situation, weak)}”." if weak
+                  else "This is the next lesson in the topic.")
+        return Step("lesson", module.id, reason, lesson_id=lesson.id, skill_id=weak, purpose="learn")
+
+    # 6. Skills no lesson of the module teaches, or whose lesson was skipped, still need showing.
+    for skill_id in skill_ids:
+        if known[skill_id] < MASTERED and skill_id not in state.help_offered:
+            question = best_question(situation, skill_id)
+            if question is not None:
+                return Step("question", module.id,
+                            f"One more question on “{_skill_title(situation, skill_id)}” to finish the topic.",
+                            question_id=question.id, lesson_id=question.lesson_id, skill_id=skill_id,
+                            purpose="practice")
+    if all(known[s] >= MASTERED for s in skill_ids):
+        return Step("done", module.id, "You have shown every skill in this topic. Well done.", purpose="done")
+    return Step("done", module.id,
+                "You have worked through this topic. Some skills need more practice: a tutor can help, "
+                "and you can come back to them at any time.", purpose="done")
+
+
+Policy = Callable[[Situation], Step]
 
 POLICIES: dict[str, Policy] = {
-    "in-order": next_step_in_order,
+    "adaptive": adaptive,
+    "in-order": in_order,
 }

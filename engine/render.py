@@ -12,7 +12,10 @@ from typing import Callable, Sequence
 
 from markdown_it.token import Token
 
+from functools import partial
+
 import bleach
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -61,19 +64,20 @@ def _link_rel(attrs, new=False):
     return attrs
 
 
+# One pass: clean to the allow-list, then mark every link (and bare web address) noopener.
 _CLEANER = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags=["pre", "code"], parse_email=False)],
 )
 
 
 def sanitise(html: str) -> str:
     """Strip everything outside the allow-list and mark links noopener."""
-    cleaned = _CLEANER.clean(html)
-    return bleach.linkify(cleaned, callbacks=[_link_rel], skip_tags=["pre", "code"], parse_email=False)
+    return _CLEANER.clean(html)
 
 
 def render_markdown(source: str, image_url: ImageUrl | None = None) -> str:

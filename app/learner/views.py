@@ -8,7 +8,8 @@ from flask import abort, redirect, render_template, request, send_from_directory
 
 from engine.answers import Answer, AnswerError, display_order, mark, read_answer
 from engine.loader import IMAGE_SUFFIXES
-from engine.progress import lesson_progress, next_question, next_step_in_order
+from engine.mastery import LEVEL_MEANINGS, LEVELS, level
+from engine.progress import lesson_progress
 
 from .. import services
 from ..content import current_course
@@ -41,7 +42,16 @@ def _step_url(step) -> str:
         return url_for("learner.lesson", lesson_id=step.lesson_id)
     if step.kind == "question":
         return url_for("learner.question", question_id=step.question_id)
+    if step.kind == "help":
+        return url_for("learner.help", module_id=step.module_id, skill=step.skill_id)
     return url_for("learner.module", module_id=step.module_id, _anchor="finished")
+
+
+def _skill_levels(module, state):
+    """Return (skill, level) for each of a module's skills, as the learner sees them."""
+    now = services.utcnow()
+    params = services.PARAMETERS
+    return [(skill, level(state.skills.get(skill.id), params.for_skill(skill.id), now)) for skill in module.skills]
 
 
 @bp.get("/")
@@ -59,21 +69,39 @@ def home():
 
 @bp.get("/modules/<module_id>")
 def module(module_id: str):
-    """Show a module's lessons and the learner's progress through them."""
+    """Show a module's lessons, the learner's level in each skill, and the next step."""
     module = _module_or_404(module_id)
-    history = services.history(services.current_learner(), module)
-    progress = [lesson_progress(lesson, history) for lesson in module.path_lessons]
-    step = next_step_in_order(module, history)
+    learner = services.current_learner()
+    state = services.load_state(learner, module)
+    progress = [lesson_progress(lesson, state) for lesson in module.path_lessons]
+    step = services.next_step(learner, module, state)
     return render_template("learner/module.html", module=module, progress=progress, step=step,
-                           started=bool(history.lessons_read or history.answers))
+                           started=state.started, skills=_skill_levels(module, state),
+                           levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
 
 
 @bp.get("/modules/<module_id>/continue")
 def continue_module(module_id: str):
-    """Take the learner to their next step in a module."""
+    """Take the learner to the engine's next step in a module."""
     module = _module_or_404(module_id)
-    step = next_step_in_order(module, services.history(services.current_learner(), module))
-    return redirect(_step_url(step))
+    return redirect(_step_url(services.next_step(services.current_learner(), module)))
+
+
+@bp.route("/modules/<module_id>/help", methods=["GET", "POST"])
+def help(module_id: str):
+    """Suggest a tutor's help with a skill the learner is stuck on; on POST, carry on."""
+    module = _module_or_404(module_id)
+    skill = next((s for s in module.skills if s.id == request.values.get("skill")), None)
+    if skill is None:
+        abort(404)
+    learner = services.current_learner()
+    if request.method == "POST" and learner is not None:
+        services.offer_help(learner, module, skill.id)
+        return redirect(url_for("learner.continue_module", module_id=module.id))
+    lessons = [lesson for lesson in module.lessons if skill.id in lesson.skills]
+    step = services.next_step(learner, module)
+    return render_template("learner/help.html", module=module, skill=skill, lessons=lessons,
+                           reason=step.reason if step.kind == "help" and step.skill_id == skill.id else None)
 
 
 @bp.get("/lessons/<lesson_id>")
@@ -91,18 +119,11 @@ def lesson(lesson_id: str):
 
 @bp.post("/lessons/<lesson_id>/read")
 def lesson_read(lesson_id: str):
-    """Record that the lesson was read, then start its questions."""
+    """Record that the lesson was read, then go on to the next step."""
     lesson = _lesson_or_404(lesson_id)
     learner = services.current_learner(create=True)
     services.mark_read(learner, lesson)
-    module = current_course().module(lesson.module_id)
-    history = services.history(learner, module)
-    question_id = next_question(lesson, history) if lesson.questions else None
-    if question_id is None and lesson.questions:
-        question_id = lesson.questions[0].id  # all answered before: go through them again
-    if question_id:
-        return redirect(url_for("learner.question", question_id=question_id))
-    return redirect(_step_url(next_step_in_order(module, history)))
+    return redirect(url_for("learner.continue_module", module_id=request.form.get("module") or lesson.module_id))
 
 
 def _hints_shown(question, raw: str | None) -> int:
@@ -137,12 +158,14 @@ def question(question_id: str):
             return redirect(url_for("learner.feedback", answer_id=recorded.record.id))
     course = current_course()
     lesson = course.lessons[question.lesson_id]
+    module = course.module(question.module_id)
+    step = services.next_step(services.current_learner(), module)
     return render_template(
         "learner/question.html",
         question=question,
         lesson=lesson,
-        module=course.module(question.module_id),
-        number=lesson.questions.index(question) + 1,
+        module=module,
+        reason=step.reason if step.question_id == question.id else None,
         options=display_order(question),
         hints=hints,
         error=error,
@@ -165,13 +188,12 @@ def feedback(answer_id: int):
     marking = mark(question, Answer.from_record(record.response))
     lesson = course.lessons[question.lesson_id]
     module = course.module(question.module_id)
-    history = services.history(learner, module)
     remedies = []
     for tag in marking.misconceptions:
         for lesson_id in course.remedies.get(tag, ()):
             if course.lessons[lesson_id] not in remedies:
                 remedies.append(course.lessons[lesson_id])
-    following = next_question(lesson, history)
+    step = services.next_step(learner, module)
     return render_template(
         "learner/feedback.html",
         record=record,
@@ -179,10 +201,10 @@ def feedback(answer_id: int):
         marking=marking,
         lesson=lesson,
         module=module,
-        number=lesson.questions.index(question) + 1,
         remedies=remedies,
-        following=course.questions.get(following) if following else None,
-        progress=lesson_progress(lesson, history),
+        step=step,
+        step_url=_step_url(step),
+        step_lesson=course.lessons.get(step.lesson_id) if step.kind == "lesson" else None,
     )
 
 

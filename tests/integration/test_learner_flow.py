@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AnswerRecord, Learner, LessonRead
+from app.models import AnswerRecord, Learner, LearnerModuleState
 from engine.answers import display_order
 from tests.conftest import csrf_token
 
@@ -64,41 +65,72 @@ def test_looking_around_creates_no_learner(app, client):
     assert count(app, Learner) == 0
 
 
-def test_a_learner_reads_a_lesson_and_answers_every_question_in_it(app, client):
+def walk(client, course, module_id: str, choose, max_steps: int = 300) -> dict:
+    """Follow the engine's Continue through a module as a learner would; count what happened."""
+    counts = {"questions": 0, "right": 0, "lessons": 0, "help": 0, "finished": False, "purposes": []}
+    for _ in range(max_steps):
+        location = client.get(f"/modules/{module_id}/continue").location
+        if location.endswith("#finished"):
+            counts["finished"] = True
+            return counts
+        page = client.get(location)
+        assert page.status_code == 200, location
+        if location.startswith("/lessons/"):
+            counts["lessons"] += 1
+            client.post(f"{location}/read", data={"csrf_token": csrf_token(page.text)})
+        elif location.startswith("/questions/"):
+            question = course.questions[location.rsplit("/", 1)[1]]
+            response = client.post(location, data={**choose(question), "csrf_token": csrf_token(page.text)})
+            assert response.status_code == 302, response.text[:500]
+            feedback = client.get(response.location)
+            counts["questions"] += 1
+            counts["right"] += "Right!" in feedback.text
+        else:
+            assert location.startswith(f"/modules/{module_id}/help"), location
+            counts["help"] += 1
+            client.post(location, data={"csrf_token": csrf_token(page.text)})
+    return counts
+
+
+def test_a_learner_follows_the_engine_through_a_module_to_the_end(app, client):
     course = course_of(app)
-    module = course.module("passwords")
-    lesson = module.path_lessons[0]
-
-    start = client.get("/modules/passwords/continue")
-    assert start.location == f"/lessons/{lesson.id}"
-    page = client.get(start.location)
-    assert lesson.title in page.text and "Start the questions" in page.text
-
-    read = client.post(f"/lessons/{lesson.id}/read", data={"csrf_token": csrf_token(page.text)})
-    assert read.location == f"/questions/{lesson.questions[0].id}"
-    assert count(app, Learner) == 1 and count(app, LessonRead) == 1
-
-    for n, question in enumerate(lesson.questions, start=1):
-        response = answer(client, question, right_fields(question))
-        assert response.status_code == 302
-        feedback = client.get(response.location)
-        assert feedback.status_code == 200
-        assert "Right!" in feedback.text
-        assert f"Question {n} of {len(lesson.questions)}" in feedback.text
-        if n < len(lesson.questions):
-            assert f'href="/questions/{lesson.questions[n].id}"' in feedback.text
-    assert f"You got {len(lesson.questions)} of {len(lesson.questions)} right." in feedback.text
-
+    counts = walk(client, course, "passwords", right_fields)
+    assert counts["finished"] and counts["questions"] == counts["right"]
     module_page = client.get("/modules/passwords")
-    assert re.search(rf'{re.escape(lesson.title)}</a>.*?Done', module_page.text, re.S)
-    nxt = client.get("/modules/passwords/continue")
-    assert nxt.location == f"/lessons/{module.path_lessons[1].id}"
+    assert "You have finished this topic" in module_page.text
+    skills = course.module("passwords").skills
+    assert module_page.text.count('class="level level--mastered"') == len(skills)
     with app.app_context():
-        records = db.session.scalars(select(AnswerRecord).order_by(AnswerRecord.id)).all()
-        assert [r.question_id for r in records] == [q.id for q in lesson.questions]
-        assert all(r.correct for r in records)
-        assert {r.module_id for r in records} == {"passwords"}
-        assert [r.skill_id for r in records] == [q.skill for q in lesson.questions]
+        states = db.session.scalars(select(LearnerModuleState)).all()
+        assert [s.module_id for s in states] == ["passwords"]
+        assert count(app, AnswerRecord) == counts["questions"]
+
+
+def test_a_learner_who_knows_it_all_finishes_in_far_fewer_questions_than_one_who_guesses(app, client):
+    course = course_of(app)
+    rng = random.Random(7)
+
+    def guess(question):
+        options = [o.key for o in question.choices]
+        if question.kind == "typed":
+            return {"typed": rng.choice(["no idea", "password", "123"])}
+        if question.kind == "ordering":
+            rng.shuffle(options)
+            return {f"step-{n}": key for n, key in enumerate(options, start=1)}
+        return {"choice": [rng.choice(options)]}
+
+    knows = walk(client, course, "online-banking", right_fields)
+    guesses = walk(app.test_client(), course, "online-banking", guess, max_steps=150)
+    skills = course.module("online-banking").skills
+    assert knows["finished"]
+    assert knows["lessons"] == 0, "a learner who shows they know every skill skips every lesson"
+    assert knows["questions"] <= 2 * len(skills)
+    # A guesser gets the lessons, the extra help and a tutor's help, never an endless stream of questions.
+    assert guesses["questions"] >= 2 * knows["questions"]
+    assert guesses["lessons"] >= len(course.module("online-banking").path_lessons)
+    assert guesses["help"] >= 1
+    assert guesses["questions"] <= 6 * len(skills)
+    assert "You have finished this topic" in client.get("/modules/online-banking").text
 
 
 def test_a_wrong_answer_explains_why_and_offers_the_lesson_that_fixes_the_mix_up(app, client):
@@ -195,17 +227,20 @@ def test_a_wrong_multiple_select_answer_lists_every_right_answer(app, client):
 
 def test_progress_is_kept_when_the_browser_is_closed_and_opened_again(app, client):
     course = course_of(app)
-    question = course.questions["pw-hardest-to-guess"]
-    answer(client, question, right_fields(question))
+    first = client.get("/modules/passwords/continue").location
+    question = course.questions[first.rsplit("/", 1)[1]]
+    answer(client, question, wrong_fields(question))
     # Closing the browser drops the session cookie; the year-long remember cookie stays.
     client.delete_cookie("session")
     assert client.get_cookie("remember_token") is not None
     home = client.get("/")
     assert "Carry on where you left off" in home.text and "Passwords and staying safe online" in home.text
-    nxt = client.get("/modules/passwords/continue")
-    lesson = course.lessons[question.lesson_id]
-    assert nxt.location == f"/lessons/{lesson.id}"  # not read yet: the lesson comes first
+    after = client.get("/modules/passwords/continue").location
+    assert after != first, "the engine remembers the answer and moves on"
     assert count(app, Learner) == 1
+    with app.app_context():
+        state = db.session.scalars(select(LearnerModuleState)).one()
+        assert state.state["results"] == {question.id: False}
 
 
 def test_a_learner_cannot_see_another_learners_answer(app):
