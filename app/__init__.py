@@ -45,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .learner import bp as learner_bp
     app.register_blueprint(learner_bp)
 
+    from .api import bp as api_bp
+    csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies, so there is nothing to forge
+    app.register_blueprint(api_bp)
+
     from . import cli
     cli.init_app(app)
 

@@ -26,6 +26,17 @@ class Learner(UserMixin, db.Model):
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ApiToken(db.Model):
+    """A bearer token that lets another program act as a learner. Only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LessonRead(db.Model):
     """A learner has read a lesson."""
 

@@ -1,0 +1,125 @@
+"""The API's OpenAPI 3.1 description, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERROR = _json(_ref("Error"), "An error, said plainly")
+BEARER = [{"learnerToken": []}]
+
+
+def openapi_document() -> dict:
+    """Return the OpenAPI document."""
+    step_response = _json({"type": "object", "required": ["next"], "properties": {"next": _ref("Step")}},
+                          "The next step")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Skills Passport API",
+            "version": "1",
+            "description": "Act as a learner: start a guest, get the next step the adaptive engine chooses, "
+                           "answer questions, and read the learner's level in each skill.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/learners": {"post": {
+                "summary": "Start a guest learner",
+                "description": "Returns a bearer token for the new learner. It is shown only once.",
+                "responses": {"201": _json({"type": "object", "required": ["learner", "token"], "properties": {
+                    "learner": {"type": "object", "properties": {"id": {"type": "integer"}}},
+                    "token": {"type": "string"}}}, "The new learner and their token")},
+            }},
+            "/modules": {"get": {
+                "summary": "List the modules and their skills",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "modules": {"type": "array", "items": _ref("Module")}}}, "The modules")},
+            }},
+            "/modules/{module_id}/next": {"get": {
+                "summary": "Get the learner's next step in a module",
+                "security": BEARER,
+                "parameters": [{"name": "module_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": step_response, "401": ERROR, "404": ERROR},
+            }},
+            "/lessons/{lesson_id}/read": {"post": {
+                "summary": "Record that the learner read a lesson",
+                "security": BEARER,
+                "parameters": [{"name": "lesson_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": step_response, "401": ERROR, "404": ERROR},
+            }},
+            "/questions/{question_id}/answers": {"post": {
+                "summary": "Answer a question",
+                "description": "Single choice and true-false: {\"choice\": key}. Multiple: {\"choices\": [keys]}. "
+                               "Typed: {\"typed\": text}. Ordering: {\"order\": [keys in order]}. "
+                               "Optional \"hints_used\": how many hints the learner saw.",
+                "security": BEARER,
+                "parameters": [{"name": "question_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Answer")}}},
+                "responses": {"201": _json(_ref("Marking"), "The answer was recorded"), "400": ERROR,
+                              "401": ERROR, "404": ERROR,
+                              "422": _json(_ref("Error"), "The answer cannot be marked: nothing was recorded")},
+            }},
+            "/me/skills": {"get": {
+                "summary": "Read the learner's level in every skill",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "skills": {"type": "array", "items": _ref("SkillLevel")}}}, "Every skill"), "401": ERROR},
+            }},
+            "/openapi.json": {"get": {"summary": "This document",
+                                      "responses": {"200": {"description": "The OpenAPI document"}}}},
+        },
+        "components": {
+            "securitySchemes": {"learnerToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+                "Module": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
+                    "minutes": {"type": "integer"},
+                    "skills": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "title": {"type": "string"}}}}}},
+                "Question": {"type": "object", "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"enum": ["single", "multiple", "true-false", "typed", "ordering"]},
+                    "skill": {"type": "string"}, "module": {"type": "string"}, "prompt_html": {"type": "string"},
+                    "options": {"type": "array", "items": {"type": "object", "properties": {
+                        "key": {"type": "string"}, "text": {"type": "string"}}}},
+                    "hints": {"type": "integer"}}},
+                "Step": {"type": "object", "required": ["kind", "module", "reason"], "properties": {
+                    "kind": {"enum": ["lesson", "question", "help", "done"]},
+                    "module": {"type": "string"}, "reason": {"type": "string"},
+                    "purpose": {"enum": ["learn", "placement", "practice", "review", "remedy", "stuck", "done"]},
+                    "skill": {"type": ["string", "null"]},
+                    "lesson": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "title": {"type": "string"}, "minutes": {"type": "integer"},
+                        "body_html": {"type": "string"}}},
+                    "question": _ref("Question")}},
+                "Answer": {"type": "object", "properties": {
+                    "choice": {"type": "string"}, "choices": {"type": "array", "items": {"type": "string"}},
+                    "typed": {"type": "string", "maxLength": 200},
+                    "order": {"type": "array", "items": {"type": "string"}},
+                    "hints_used": {"type": "integer", "minimum": 0}}},
+                "Marking": {"type": "object", "required": ["answer_id", "correct", "next"], "properties": {
+                    "answer_id": {"type": "integer"}, "correct": {"type": "boolean"}, "given": {"type": "string"},
+                    "right_answers": {"type": "array", "items": {"type": "string"}},
+                    "feedback": {"type": "array", "items": {"type": "object", "properties": {
+                        "option": {"type": ["string", "null"]}, "chosen": {"type": "boolean"},
+                        "right": {"type": "boolean"}, "html": {"type": "string"}}}},
+                    "misconceptions": {"type": "array", "items": {"type": "string"}},
+                    "remedies": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "title": {"type": "string"}}}},
+                    "next": _ref("Step")}},
+                "SkillLevel": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "title": {"type": "string"}, "module": {"type": "string"},
+                    "level": {"enum": ["not started", "learning", "secure", "mastered"]},
+                    "estimate": {"type": "number", "minimum": 0, "maximum": 1},
+                    "answers": {"type": "integer"}}},
+            },
+        },
+    }

@@ -1,0 +1,216 @@
+"""API views: the same service functions as the learner pages, answering JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import wraps
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from engine.answers import AnswerError, display_order, read_answer
+from engine.mastery import estimate, level
+from engine.progress import Step
+
+from .. import services
+from ..content import current_course
+from ..extensions import db
+from ..models import ApiToken, Learner
+from . import bp
+from .openapi import openapi_document
+
+
+class ApiError(Exception):
+    """An error to answer as JSON, with a status and a plain message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    """Answer an API error as JSON."""
+    return jsonify(error=error.message), error.status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Answer any HTTP error under /api as JSON, not as a web page."""
+    return jsonify(error=error.description or error.name), error.code
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def learner_required(view):
+    """Find the learner from the request's bearer token, or answer 401."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "Send the learner's token as 'Authorization: Bearer <token>'.")
+        learner_id = db.session.scalar(select(ApiToken.learner_id).where(ApiToken.token_hash == _hash(token)))
+        learner = db.session.get(Learner, learner_id) if learner_id else None
+        if learner is None:
+            raise ApiError(401, "That token is not valid.")
+        g.learner = learner
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _module(module_id: str):
+    module = current_course().module(module_id)
+    if module is None:
+        raise ApiError(404, f"There is no module '{module_id}'.")
+    return module
+
+
+def question_data(question) -> dict:
+    """Return a question as a learner sees it: no right answers, no feedback."""
+    return {
+        "id": question.id,
+        "kind": question.kind,
+        "skill": question.skill,
+        "module": question.module_id,
+        "prompt_html": question.prompt_html,
+        "options": [{"key": o.key, "text": o.text} for o in display_order(question)]
+        if question.kind != "typed" else [],
+        "hints": len(question.hints),
+    }
+
+
+def step_data(step: Step) -> dict:
+    """Return a step with what the learner needs to take it."""
+    course = current_course()
+    data = {"kind": step.kind, "module": step.module_id, "reason": step.reason, "purpose": step.purpose,
+            "skill": step.skill_id}
+    if step.kind == "lesson":
+        lesson = course.lessons[step.lesson_id]
+        data["lesson"] = {"id": lesson.id, "title": lesson.title, "minutes": lesson.minutes,
+                          "body_html": lesson.body_html}
+    if step.kind == "question":
+        data["question"] = question_data(course.questions[step.question_id])
+    return data
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Describe the API as an OpenAPI 3.1 document."""
+    return jsonify(openapi_document())
+
+
+@bp.post("/learners")
+def start_learner():
+    """Start a guest learner and return their bearer token (shown only once)."""
+    learner = Learner()
+    db.session.add(learner)
+    db.session.flush()
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(learner_id=learner.id, token_hash=_hash(token)))
+    db.session.commit()
+    return jsonify(learner={"id": learner.id}, token=token), 201
+
+
+@bp.get("/modules")
+def modules():
+    """List the modules and their skills."""
+    return jsonify(modules=[
+        {"id": m.id, "title": m.title, "summary": m.summary, "minutes": m.minutes,
+         "skills": [{"id": s.id, "title": s.title} for s in m.skills]}
+        for m in current_course().modules])
+
+
+@bp.get("/modules/<module_id>/next")
+@learner_required
+def next_step(module_id: str):
+    """Return the learner's next step in a module, with its reason."""
+    module = _module(module_id)
+    return jsonify(next=step_data(services.next_step(g.learner, module)))
+
+
+@bp.post("/lessons/<lesson_id>/read")
+@learner_required
+def read_lesson(lesson_id: str):
+    """Record that the learner read a lesson; return the next step."""
+    lesson = current_course().lessons.get(lesson_id)
+    if lesson is None:
+        raise ApiError(404, f"There is no lesson '{lesson_id}'.")
+    services.mark_read(g.learner, lesson)
+    module = current_course().module(lesson.module_id)
+    return jsonify(next=step_data(services.next_step(g.learner, module)))
+
+
+def _answer_fields(question, body: dict) -> dict:
+    """Turn a JSON answer into the form fields the engine reads."""
+    if question.kind in ("single", "true-false"):
+        return {"choice": [str(body["choice"])]} if "choice" in body else {}
+    if question.kind == "multiple":
+        choices = body.get("choices", [])
+        return {"choice": [str(c) for c in choices]} if isinstance(choices, list) else {}
+    if question.kind == "typed":
+        return {"typed": [str(body["typed"])]} if "typed" in body else {}
+    order = body.get("order", [])
+    if not isinstance(order, list):
+        return {}
+    return {f"step-{n}": [str(key)] for n, key in enumerate(order, start=1)}
+
+
+@bp.post("/questions/<question_id>/answers")
+@learner_required
+def answer(question_id: str):
+    """Mark an answer, record it, and return the feedback and the next step."""
+    question = current_course().questions.get(question_id)
+    if question is None:
+        raise ApiError(404, f"There is no question '{question_id}'.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Send the answer as a JSON object, for example {\"choice\": \"a\"}.")
+    try:
+        given = read_answer(question, _answer_fields(question, body))
+    except AnswerError as exc:
+        raise ApiError(422, str(exc)) from None
+    hints = body.get("hints_used", 0)
+    recorded = services.record_answer(g.learner, question, given, hints if isinstance(hints, int) else 0)
+    marking = recorded.marking
+    course = current_course()
+    module = course.module(question.module_id)
+    remedies = [course.lessons[i] for tag in marking.misconceptions for i in course.remedies.get(tag, ())]
+    return jsonify(
+        answer_id=recorded.record.id,
+        correct=marking.correct,
+        given=recorded.record.given,
+        right_answers=list(marking.right_answers),
+        feedback=[{"option": line.option.text if not line.option.catch_all else None, "chosen": line.chosen,
+                   "right": line.option.correct, "html": line.feedback_html} for line in marking.lines],
+        misconceptions=list(marking.misconceptions),
+        remedies=[{"id": lesson.id, "title": lesson.title} for lesson in remedies],
+        next=step_data(services.next_step(g.learner, module, recorded.state)),
+    ), 201
+
+
+@bp.get("/me/skills")
+@learner_required
+def skills():
+    """Return the learner's level and estimate in every skill."""
+    now = services.utcnow()
+    out = []
+    for module in current_course().modules:
+        state = services.load_state(g.learner, module)
+        for skill in module.skills:
+            params = services.PARAMETERS.for_skill(skill.id)
+            skill_state = state.skills.get(skill.id)
+            out.append({
+                "id": skill.id, "title": skill.title, "module": module.id,
+                "level": level(skill_state, params, now),
+                "estimate": round(estimate(skill_state, params, now), 4) if skill_state else params.prior,
+                "answers": skill_state.attempts if skill_state else 0,
+            })
+    return jsonify(skills=out)
