@@ -160,3 +160,14 @@ def test_every_technical_word_is_explained_where_a_lesson_first_uses_it(lesson):
         if re.search(rf"(?<![\w-]){re.escape(word)}s?(?![\w-])", text, re.IGNORECASE):
             assert word.casefold() in explained or f"{word}s".casefold() in explained, (
                 f"{lesson.source}: '{word}' is used but not explained: add it to the module's glossary.md")
+
+
+def test_no_picture_carries_words_that_are_not_in_the_page():
+    pictures = sorted(CONTENT_DIR.glob("*/images/*"))
+    assert pictures, "the modules have pictures"
+    for path in pictures:
+        if path.suffix.lower() == ".svg":
+            svg = path.read_text(encoding="utf-8")
+            assert not re.search(r"<text\b|<tspan\b|<foreignObject\b", svg), f"{path} has words in it"
+        else:
+            pytest.fail(f"{path}: only SVG pictures can be checked for words; describe the check for this kind")
