@@ -260,6 +260,12 @@ def _skill_title(situation: Situation, skill_id: str) -> str:
     return skill.title if skill else skill_id
 
 
+def _ask(situation: Situation, question: Question, reason: str, purpose: str) -> Step:
+    """Return a step that asks a question about its skill."""
+    return Step("question", situation.module.id, reason, question_id=question.id, lesson_id=question.lesson_id,
+                skill_id=question.skill, purpose=purpose)
+
+
 def _remedy_for(situation: Situation, tags) -> Lesson | None:
     course, state = situation.course, situation.state
     for tag in reversed(tuple(tags)):
@@ -311,11 +317,8 @@ def adaptive(situation: Situation) -> Step:
         if skill.mastered_at is not None and known[skill_id] < REVIEW_BELOW:
             question = best_question(situation, skill_id)
             if question is not None:
-                return Step("question", module.id,
-                            f"You learned “{_skill_title(situation, skill_id)}” a while ago. "
-                            "Here is a quick question to keep it fresh.",
-                            question_id=question.id, lesson_id=question.lesson_id, skill_id=skill_id,
-                            purpose="review")
+                return _ask(situation, question, f"You learned “{_skill_title(situation, skill_id)}” a while ago. "
+                                                 "Here is a quick question to keep it fresh.", "review")
 
     # 4. Practise what is shaky among the skills already taught, before anything new.
     candidates = [s for s in skill_ids if known[s] < MASTERED and s not in state.help_offered
@@ -339,12 +342,10 @@ def adaptive(situation: Situation) -> Step:
             reason = f"You have read about “{title}”. This question checks it has sunk in."
         else:
             reason = f"You are getting there with “{title}”. One more question to make it stick."
-        return Step("question", module.id, reason, question_id=question.id, lesson_id=question.lesson_id,
-                    skill_id=skill_id, purpose="practice")
+        return _ask(situation, question, reason, "practice")
     # 5. The next lesson, unless its skills are known; before it, a chance to show they are.
-    placement_fails = sum(1 for s in skill_ids
-                          if state.skill(s, situation.params).placement_asked
-                          > state.skill(s, situation.params).right and not state.skill(s, situation.params).lesson_read)
+    skill_states = [state.skill(s, situation.params) for s in skill_ids]
+    placement_fails = sum(1 for st in skill_states if st.placement_asked > st.right and not st.lesson_read)
     for lesson in module.path_lessons:
         if lesson.id in state.lessons_read:
             continue
@@ -358,11 +359,8 @@ def adaptive(situation: Situation) -> Step:
             if known[skill_id] < MASTERED and placement_open:
                 question = best_question(situation, skill_id)
                 if question is not None:
-                    return Step("question", module.id,
-                                f"If you already know about “{_skill_title(situation, skill_id)}”, show it "
-                                "with a quick question and skip the lesson.",
-                                question_id=question.id, lesson_id=question.lesson_id, skill_id=skill_id,
-                                purpose="placement")
+                    return _ask(situation, question, f"If you already know about “{_skill_title(situation, skill_id)}”, "
+                                                     "show it with a quick question and skip the lesson.", "placement")
         weak = next((s for s in skills if known[s] < MASTERED), skills[0] if skills else None)
         reason = (f"This lesson will help with “{_skill_title(situation, weak)}”." if weak
                   else "This is the next lesson in the topic.")
@@ -373,10 +371,9 @@ def adaptive(situation: Situation) -> Step:
         if known[skill_id] < MASTERED and skill_id not in state.help_offered:
             question = best_question(situation, skill_id)
             if question is not None:
-                return Step("question", module.id,
+                return _ask(situation, question,
                             f"One more question on “{_skill_title(situation, skill_id)}” to finish the topic.",
-                            question_id=question.id, lesson_id=question.lesson_id, skill_id=skill_id,
-                            purpose="practice")
+                            "practice")
     if all(known[s] >= MASTERED for s in skill_ids):
         return Step("done", module.id, "You have shown every skill in this topic. Well done.", purpose="done")
     return Step("done", module.id,
