@@ -47,7 +47,8 @@ def _index(course: Course) -> dict:
         by_skill: dict[str, list[Question]] = {}
         for question in course.questions.values():
             by_skill.setdefault(question.skill, []).append(question)
-        cached = (course, {"by_skill": {k: tuple(v) for k, v in by_skill.items()}, "measured": {}, "quiz": {}})
+        cached = (course, {"by_skill": {k: tuple(v) for k, v in by_skill.items()}, "measured": {}, "quiz": {},
+                           "path": {}})
         _CACHE[id(course)] = cached
     return cached[1]
 
@@ -63,6 +64,14 @@ def measured_skills(course: Course, module: Module) -> tuple[str, ...]:
     if module.id not in measured:
         measured[module.id] = tuple(s.id for s in module.skills if skill_questions(course, s.id))
     return measured[module.id]
+
+
+def path_lessons(course: Course, module: Module) -> tuple:
+    """Return the module's path lessons (remembered: the property builds a new tuple each time)."""
+    paths = _index(course)["path"]
+    if module.id not in paths:
+        paths[module.id] = module.path_lessons
+    return paths[module.id]
 
 
 def fixed_quiz(course: Course, module: Module) -> tuple[Question, ...]:
@@ -150,7 +159,7 @@ def _next_question(situation: Situation, skill_id: str) -> Question | None:
 def fixed_sequence(situation: Situation) -> Step:
     """Every lesson on the path, in order, then the same 10-question quiz for everybody."""
     module, state = situation.module, situation.state
-    for lesson in module.path_lessons:
+    for lesson in path_lessons(situation.course, module):
         if lesson.id not in state.lessons_read:
             return Step("lesson", module.id, "This is the next lesson in the topic.", lesson_id=lesson.id,
                         purpose="learn")
@@ -166,8 +175,8 @@ def lesson_then_practice(name: str, mastered: Declared) -> Callable[[Situation],
     """Return a policy: each lesson in turn, then its skills' questions until `mastered` (or give up)."""
     def choose(situation: Situation) -> Step:
         module, state, params = situation.module, situation.state, situation.params
-        measured = set(measured_skills(situation.course, module))
-        for lesson in module.path_lessons:
+        measured = measured_skills(situation.course, module)
+        for lesson in path_lessons(situation.course, module):
             if lesson.id not in state.lessons_read:
                 return Step("lesson", module.id, "This is the next lesson in the topic.", lesson_id=lesson.id,
                             purpose="learn")

@@ -26,6 +26,8 @@ from .model import Question
 
 MASTERED = 0.95
 SECURE = 0.7
+# Reading alone never takes an estimate past this: only answers show a skill is secure.
+LESSON_CEILING = 0.6
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,14 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
 
 
 def after_lesson(state: SkillState, params: SkillParams, at: datetime) -> SkillState:
-    """Return the state after reading a lesson that teaches the skill."""
+    """Return the state after reading a lesson that teaches the skill.
+
+    A lesson gives a fresh start on the skill (the run of wrong answers is
+    forgotten), but reading alone cannot show the skill is known.
+    """
     p = estimate(state, params, at)
-    p_new = p + (1 - p) * params.lesson_learn
-    return replace(state, p_known=p_new, updated_at=at, lesson_read=True,
+    p_new = max(p, min(p + (1 - p) * params.lesson_learn, LESSON_CEILING))
+    return replace(state, p_known=p_new, updated_at=at, lesson_read=True, wrong_in_a_row=0,
                    attempts_without_progress=0, best=max(state.best, p_new))
 
 

@@ -39,6 +39,7 @@ from datetime import datetime, timedelta
 from time import perf_counter_ns
 from typing import Callable, Iterable, Sequence
 
+from .answers import Answer, mark
 from .baselines import BASELINES, DECLARED, TrackedState, measured_skills, skill_questions
 from .mastery import MASTERED, Parameters, SkillParams, estimate, guess_rate
 from .model import Course, Lesson, Module, Question
@@ -90,11 +91,12 @@ def _mid(span: tuple[float, float]) -> float:
     return (span[0] + span[1]) / 2
 
 
-def population_parameters() -> Parameters:
-    """Return one parameter set for everybody: the generator's population means.
+def population_means() -> Parameters:
+    """Return the generator's population means of each parameter, one set for everybody.
 
-    What a knowledge-tracing model fitted to this population, one set for all
-    learners, could hope to use. The stuck skill's prior of 0 is left out.
+    Not a good knowledge-tracing model of the population: the learners who keep
+    answering are the slow ones, so mean learning rates overstate learning.
+    `population_parameters` fits a set instead.
     """
     def mean(attr: str) -> float:
         return sum(t.share * _mid(getattr(t, attr)) for t in LEARNER_TYPES)
@@ -118,6 +120,18 @@ class Traits:
     sitting_minutes: float
 
 
+_GUESS: dict[str, tuple[Question, float]] = {}
+
+
+def guess(question: Question) -> float:
+    """Return engine.mastery.guess_rate(question), remembered by question id."""
+    cached = _GUESS.get(question.id)
+    if cached is None or cached[0] is not question:
+        cached = (question, guess_rate(question))
+        _GUESS[question.id] = cached
+    return cached[1]
+
+
 def draw_type(rng: random.Random) -> LearnerType:
     """Draw a learner type by its share."""
     x = rng.random()
@@ -129,7 +143,7 @@ def draw_type(rng: random.Random) -> LearnerType:
     return LEARNER_TYPES[-1]
 
 
-def learner_traits(seed: int, index: int, kind: str | None = None) -> Traits:
+def learner_traits(seed: int | str, index: int, kind: str | None = None) -> Traits:
     """Return learner number `index` of the population drawn with `seed` (or of a given type)."""
     rng = random.Random(f"{seed}:{index}:traits")
     chosen = draw_type(rng)
@@ -166,7 +180,7 @@ def stuck_pairs(course: Course, module: Module) -> list[tuple[str, str]]:
 class SimulatedLearner:
     """The hidden truth about one learner in one module, and how they answer and learn."""
 
-    def __init__(self, course: Course, module: Module, traits: Traits, seed: int):
+    def __init__(self, course: Course, module: Module, traits: Traits, seed: int | str):
         self.course = course
         self.module = module
         self.traits = traits
@@ -249,12 +263,12 @@ class SimulatedLearner:
 
     def p_right(self, question: Question) -> float:
         """Return the true chance of answering right now (the generator's own prediction)."""
-        return 1.0 - self.traits.slip if self.knows(question.skill) else guess_rate(question)
+        return 1.0 - self.traits.slip if self.knows(question.skill) else guess(question)
 
     def answer(self, question: Question) -> tuple[bool, tuple[str, ...]]:
         """Answer a question: whether it was right, and the misconceptions of the options chosen."""
         known = self.knows(question.skill)
-        chance = 1.0 - self.traits.slip if known else guess_rate(question)
+        chance = 1.0 - self.traits.slip if known else guess(question)
         correct = self.rng.random() < chance
         stuck_here = self.blocked(question.skill)
         tags = () if correct else wrong_answer_tags(question, self.rng, self.stuck_tag if stuck_here else None)
@@ -263,46 +277,155 @@ class SimulatedLearner:
         return correct, tags
 
 
-def wrong_answer_tags(question: Question, rng: random.Random, holds: str | None = None) -> tuple[str, ...]:
-    """Choose a wrong answer to a question and return the misconceptions it shows.
+def wrong_answer(question: Question, rng: random.Random, holds: str | None = None) -> Answer:
+    """Return a wrong answer to a question, as the app would receive it.
 
     A learner holding a misconception (`holds`) picks a wrong option that carries
-    a misconception when the question has one, their own first; anybody else
-    picks uniformly among the wrong answers. Ordering questions show none.
+    a misconception when the question has one, their own first (for a multiple
+    choice, ticks it among random others); anybody else picks uniformly among the
+    wrong answers: another option, a set of ticks that is not the right set, a
+    listed wrong typed answer or something unlisted, a wrong order.
     """
-    if question.kind == "ordering":
-        return ()
     choices = question.choices
+    if question.kind == "ordering":
+        keys = [o.key for o in choices]
+        right = tuple(keys)
+        while tuple(keys) == right and len(keys) > 1:
+            rng.shuffle(keys)
+        return Answer(keys=tuple(keys))
     wrong = [o for o in choices if not o.correct]
     tagged = [o for o in wrong if o.misconception]
+    favourite = None
     if holds is not None and tagged:
-        own = [o for o in tagged if o.misconception == holds]
-        favourite = own[0] if own else tagged[0]
-    else:
-        favourite = None
+        favourite = next((o for o in tagged if o.misconception == holds), tagged[0])
     if question.kind in ("single", "true-false"):
-        option = favourite or (rng.choice(wrong) if wrong else None)
-        return (option.misconception,) if option is not None and option.misconception else ()
+        option = favourite or rng.choice(wrong)
+        return Answer(keys=(option.key,))
     if question.kind == "multiple":
-        right = frozenset(i for i, o in enumerate(choices) if o.correct)
+        right_set = frozenset(i for i, o in enumerate(choices) if o.correct)
         n = len(choices)
         while True:  # a uniformly random non-empty set of ticks that is not the right set
             bits = rng.getrandbits(n)
             ticked = frozenset(i for i in range(n) if bits >> i & 1)
-            if ticked and ticked != right:
+            if ticked and ticked != right_set:
                 break
         if favourite is not None:
             ticked = ticked | {choices.index(favourite)}
-        return tuple(o.misconception for i, o in enumerate(choices)
-                     if i in ticked and not o.correct and o.misconception)
-    # typed: a wrong answer that is written in the question, or something else (the catch-all)
-    catch_all = next((o for o in question.options if o.catch_all), None)
+        return Answer(keys=tuple(o.key for i, o in enumerate(choices) if i in ticked))
+    # typed: a wrong answer written in the question, or something unlisted (the catch-all's feedback)
     if favourite is not None:
-        option = favourite
-    else:
-        pool: list = list(wrong) + [catch_all]
-        option = rng.choice(pool)
-    return (option.misconception,) if option is not None and option.misconception else ()
+        return Answer(typed=favourite.text)
+    option = rng.choice(wrong + [None])
+    return Answer(typed=option.text if option is not None else "something else entirely")
+
+
+def wrong_answer_tags(question: Question, rng: random.Random, holds: str | None = None) -> tuple[str, ...]:
+    """Choose a wrong answer (see `wrong_answer`) and return the misconceptions marking finds in it."""
+    return mark(question, wrong_answer(question, rng, holds)).misconceptions
+
+
+# --- population parameters, fitted ----------------------------------------------------------
+
+FIT_LEARNERS = 250  # learners per module in the fitting sample
+FIT_BOUNDS = {"prior": (0.01, 0.9), "learn": (0.01, 0.6), "slip": (0.01, 0.4), "lesson_learn": (0.01, 0.95)}
+_FITTED: dict[tuple, Parameters] = {}
+
+Event = tuple[float, float, bool]  # (days since the start, guess rate or -1 for a lesson, right)
+
+
+def fitting_sample(course: Course, seed: int, learners: int = FIT_LEARNERS,
+                   modules: Sequence[Module] | None = None) -> list[list[Event]]:
+    """Return one event sequence per learner and skill: learners apart from the benchmark's own
+    (seed "fit:<seed>") reading every path lesson and answering every one of its questions in order."""
+    sequences: list[list[Event]] = []
+    for module in modules or course.modules:
+        for index in range(learners):
+            traits = learner_traits(f"fit:{seed}", index)
+            learner = SimulatedLearner(course, module, traits, f"fit:{seed}")
+            events: dict[str, list[Event]] = {s: [] for s in learner.skills}
+            for lesson in module.path_lessons:
+                learner.start_step()
+                learner.read(lesson)
+                for skill_id in lesson.skills:
+                    if skill_id in events:
+                        events[skill_id].append((learner.clock / 1440.0, -1.0, False))
+                for question in lesson.questions:
+                    if question.skill not in events:
+                        continue
+                    learner.start_step()
+                    at = learner.clock / 1440.0
+                    correct, _ = learner.answer(question)
+                    events[question.skill].append((at, guess(question), correct))
+            sequences.extend(seq for seq in events.values() if seq)
+    return sequences
+
+
+def log_likelihood(sequences: Iterable[list[Event]], params: SkillParams) -> float:
+    """Return the log-likelihood of the answers under knowledge tracing (engine.mastery's equations)."""
+    prior, learn, slip, lesson_learn = params.prior, params.learn, params.slip, params.lesson_learn
+    half_life = params.half_life_days
+    total = 0.0
+    for events in sequences:
+        p = prior
+        last = None
+        for at, g, correct in events:
+            if last is not None and half_life > 0 and at > last:
+                floor = prior if prior < p else p
+                p = floor + (p - floor) * 0.5 ** ((at - last) / half_life)
+            last = at
+            if g < 0:
+                p = p + (1 - p) * lesson_learn
+                continue
+            right = p * (1 - slip) + (1 - p) * g
+            if correct:
+                total += math.log(right)
+                seen = p * (1 - slip) / right
+            else:
+                total += math.log(1 - right)
+                seen = p * slip / (1 - right)
+            p = seen + (1 - seen) * learn
+    return total
+
+
+def fit_parameters(sequences: list[list[Event]], start: SkillParams | None = None, rounds: int = 3) -> SkillParams:
+    """Fit prior, learn, slip and lesson_learn by maximum likelihood (coordinate-wise golden-section search)."""
+    params = start or SkillParams()
+    ratio = (math.sqrt(5) - 1) / 2
+    for _ in range(rounds):
+        for name, (lo, hi) in FIT_BOUNDS.items():
+            def score(x: float) -> float:
+                return log_likelihood(sequences, replace(params, **{name: x}))
+            a, b = lo, hi
+            c, d = b - ratio * (b - a), a + ratio * (b - a)
+            fc, fd = score(c), score(d)
+            while b - a > 0.004:
+                if fc > fd:
+                    b, d, fd = d, c, fc
+                    c = b - ratio * (b - a)
+                    fc = score(c)
+                else:
+                    a, c, fc = c, d, fd
+                    d = a + ratio * (b - a)
+                    fd = score(d)
+            params = replace(params, **{name: round((a + b) / 2, 3)})
+    return params
+
+
+def population_parameters(course: Course | None = None, seed: int = 1) -> Parameters:
+    """Return one set of knowledge-tracing parameters for everybody, fitted to a separate sample of learners.
+
+    Fitted by maximum likelihood to the answers of simulated learners (not the
+    benchmark's own) who read every lesson and answer every question in order.
+    The half-life stays at the engine's default. Without a course, the
+    generator's population means.
+    """
+    if course is None:
+        return population_means()
+    key = (id(course), seed)
+    if key not in _FITTED:
+        fitted = fit_parameters(fitting_sample(course, seed))
+        _FITTED[key] = Parameters(default=fitted)
+    return _FITTED[key]
 
 
 # --- the oracle ----------------------------------------------------------------------
@@ -444,7 +567,7 @@ def predicted_right(state: LearnerState, params: Parameters, question: Question,
     """Return a model's chance of a right answer: P(know)(1 - slip) + (1 - P(know)) guess."""
     skill_params = params.for_skill(question.skill)
     p = estimate(state.skill(question.skill, params), skill_params, now)
-    return p * (1 - skill_params.slip) + (1 - p) * guess_rate(question)
+    return p * (1 - skill_params.slip) + (1 - p) * guess(question)
 
 
 # --- contenders and the session loop ------------------------------------------------------
@@ -476,9 +599,13 @@ def engine_declared(situation: Situation, skill_id: str) -> bool:
             and estimate(skill, situation.params.for_skill(skill_id), situation.now) >= MASTERED)
 
 
-def contenders(engine_params: Parameters | None = None) -> list[Contender]:
-    """Return the policies compared, in table order: baselines, then the oracle and the engine."""
-    population = population_parameters()
+def contenders(population: Parameters | None = None, engine_params: Parameters | None = None) -> list[Contender]:
+    """Return the policies compared, in table order: baselines, then the oracle and the engine.
+
+    `population` is the one parameter set of the "bkt-0.95-population" baseline
+    (see population_parameters); `engine_params` the engine's (the app's defaults).
+    """
+    population = population or population_means()
     engine_params = engine_params or Parameters()
     rows = [
         Contender("fixed-sequence", BASELINES["fixed-sequence"], population, DECLARED["fixed-sequence"],
@@ -663,6 +790,7 @@ class Tally:
         self.minutes = 0.0
         self.lessons = 0
         self.helps = 0
+        self.help_sessions = 0
         self.capped = 0
         self.session_questions: Counter = Counter()
         self.pairs = 0
@@ -687,6 +815,7 @@ class Tally:
         self.minutes += session.minutes
         self.lessons += session.lessons
         self.helps += session.helps
+        self.help_sessions += session.helps > 0
         self.capped += session.capped
         self.session_questions[session.questions] += 1
         self.decision_ns += session.decision_ns
@@ -736,6 +865,7 @@ class Tally:
             "minutes_per_module": ratio(self.minutes, self.sessions),
             "lessons_per_module": ratio(self.lessons, self.sessions),
             "help_steps_per_module": ratio(self.helps, self.sessions),
+            "sent_to_tutor_share": ratio(self.help_sessions, self.sessions),
             "capped_share": ratio(self.capped, self.sessions),
             "skill_pairs": self.pairs,
             "declared_share": ratio(self.declared, self.pairs),
@@ -776,38 +906,55 @@ def simulate(course: Course, contender: Contender, module: Module, learners: Ite
 
 def stored_answers_state(course: Course, module: Module, answers: int, seed: int = 0,
                          params: Parameters | None = None) -> tuple[LearnerState, datetime]:
-    """Return a learner state that has taken in `answers` answers in a module, and the time after the last."""
+    """Return a learner state that has taken in `answers` answers in a module, and the time after the last.
+
+    Every lesson is read first, so no misconception is left pending, and the
+    answers are right with a chance drawn between 0.3 and 0.9, so the engine
+    has work to do (placement over, practice, review or help) rather than
+    returning early.
+    """
     params = params or Parameters()
-    rng = random.Random(seed)
+    rng = random.Random(f"stored:{seed}")
     questions = [q for lesson in module.lessons for q in lesson.questions]
+    rng.shuffle(questions)
+    chance = rng.uniform(0.3, 0.9)
     state = LearnerState(module.id)
     now = START
-    for lesson in module.path_lessons:
+    for lesson in module.lessons:
         state = state.after_lesson(lesson, now, params)
     for i in range(answers):
         question = questions[i % len(questions)]
-        correct = rng.random() < 0.7
-        tags = () if correct else wrong_answer_tags(question, rng)
-        state = state.after_answer(question, correct, now, params, misconceptions=tags)
-        now += timedelta(minutes=1)
+        state = state.after_answer(question, rng.random() < chance, now, params)
+        now += timedelta(minutes=rng.choice((1, 1, 1, 60, 1440)))
+    if seed % 2:
+        # After so many answers most skills look stuck; say a tutor has seen to them, as the app would.
+        for skill_id in state.skills:
+            state = _after_help(state, skill_id)
     return state, now
 
 
-def decision_cost(course: Course, module: Module, answers: int = 10_000, decisions: int = 2_000,
-                  policy: Callable[[Situation], Step] | None = None) -> dict:
-    """Time the engine's next-step decision for a learner with many stored answers."""
+def decision_cost(course: Course, module: Module, answers: int = 10_000, states: int = 10,
+                  decisions: int = 200, policy: Callable[[Situation], Step] | None = None) -> dict:
+    """Time the engine's next-step decision for learners with many stored answers each."""
     policy = policy or POLICIES["adaptive"]
     params = Parameters()
-    state, now = stored_answers_state(course, module, answers, params=params)
-    timings = []
-    for i in range(decisions):
-        situation = Situation(course, module, state, now + timedelta(minutes=i), params)
-        t0 = perf_counter_ns()
-        policy(situation)
-        timings.append(perf_counter_ns() - t0)
+    timings: list[int] = []
+    kinds: Counter = Counter()
+    size = 0
+    for n in range(states):
+        state, now = stored_answers_state(course, module, answers, seed=n, params=params)
+        size = max(size, len(repr(state.as_dict())))
+        for i in range(decisions):
+            later = now + timedelta(days=90 * i / decisions)  # from now to three months on: reviews fall due
+            situation = Situation(course, module, state, later, params)
+            t0 = perf_counter_ns()
+            step = policy(situation)
+            timings.append(perf_counter_ns() - t0)
+            kinds[step.purpose or step.kind] += 1
     timings.sort()
-    return {"stored_answers": answers, "decisions": decisions,
+    return {"stored_answers": answers, "states": states, "decisions": len(timings),
             "mean_us": sum(timings) / len(timings) / 1000,
             "p50_us": timings[len(timings) // 2] / 1000,
             "p99_us": timings[int(len(timings) * 0.99)] / 1000,
-            "state_json_bytes": len(repr(state.as_dict()))}
+            "steps_chosen": dict(kinds),
+            "state_json_bytes": size}

@@ -75,8 +75,10 @@ def module(module_id: str):
     state = services.load_state(learner, module)
     progress = [lesson_progress(lesson, state) for lesson in module.path_lessons]
     step = services.next_step(learner, module, state)
+    skills = _skill_levels(module, state)
     return render_template("learner/module.html", module=module, progress=progress, step=step,
-                           started=state.started, skills=_skill_levels(module, state),
+                           started=state.started, skills=skills,
+                           mastered_skills=[skill.id for skill, name in skills if name == "mastered"],
                            levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
 
 
@@ -112,7 +114,10 @@ def lesson(lesson_id: str):
     module = course.module(lesson.module_id)
     position = module.path_lessons.index(lesson) + 1 if lesson in module.path_lessons else None
     prerequisites = [course.lessons[p] for p in lesson.prerequisites if p in course.lessons]
+    learner = services.current_learner()
+    step = services.next_step(learner, module) if learner is not None else None
     return render_template("learner/lesson.html", lesson=lesson, module=module, position=position,
+                           reason=step.reason if step is not None and step.lesson_id == lesson.id else None,
                            prerequisites=prerequisites,
                            skills=[course.skills[s] for s in lesson.skills if s in course.skills])
 

@@ -6,19 +6,21 @@ The browser is Debian's Chromium at /usr/bin/chromium: never run `playwright ins
 from __future__ import annotations
 
 import importlib.util
+import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import APIRequestContext, Page, expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app.extensions import db
 from engine.answers import display_order
 from engine.loader import load_course
-from engine.model import Course, Option, Question
+from engine.model import Course, Lesson, Option, Question
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,10 +53,21 @@ _shared = _shared_test_helpers()
 make_app = _shared.make_app
 CONTENT_DIR: Path = _shared.CONTENT_DIR
 
-# The module and lesson the journeys walk through.
+# The module the mouse and keyboard journeys follow the engine through.
 MODULE_ID = "passwords"
 MODULE_TITLE = "Passwords and staying safe online"
-FIRST_LESSON_ID = "make-a-strong-password"
+# A module that is finished, answering everything right, for the page checks.
+FINISHED_MODULE_ID = "creating-documents"
+# A module a learner gets wrong again and again, until the engine offers a tutor's help.
+STUCK_MODULE_ID = "applying-for-jobs"
+# No journey may take more steps than this: a module not finished by then is a dead end.
+MAX_STEPS = 150
+
+KINDS = {"single", "multiple", "true-false", "typed", "ordering"}
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# A typed answer no question accepts.
+WRONG_TYPED = "I do not know"
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +115,7 @@ def base_url(live_server) -> str:
 
 
 @pytest.fixture(scope="session")
-def quiz() -> "Quiz":
+def quiz() -> Quiz:
     """Return the course, read the way the server reads it, with what a learner would do."""
     course = load_course(CONTENT_DIR)
     assert not course.errors, course.errors
@@ -117,12 +130,30 @@ class Quiz:
     """
 
     module_title = MODULE_TITLE
+    max_steps = MAX_STEPS
 
     def __init__(self, course: Course) -> None:
         self.course = course
         self.module = course.module(MODULE_ID)
-        self.first_lesson = course.lessons[FIRST_LESSON_ID]
-        assert self.module.path_lessons[0] == self.first_lesson
+        assert self.module is not None and self.module.title == MODULE_TITLE
+        # The first lesson with a "Words in this lesson" box.
+        self.glossary_lesson = next(lesson for lesson in self.module.path_lessons if lesson.words)
+
+    # Where the learner is ------------------------------------------------------
+
+    def question_at(self, url: str) -> Question | None:
+        """Return the question a page address shows, or None."""
+        path = urlsplit(url).path
+        if path.startswith("/questions/"):
+            return self.course.questions[path.rsplit("/", 1)[1]]
+        return None
+
+    def lesson_at(self, url: str) -> Lesson | None:
+        """Return the lesson a page address shows, or None."""
+        path = urlsplit(url).path
+        if path.startswith("/lessons/"):
+            return self.course.lessons[path.rsplit("/", 1)[1]]
+        return None
 
     # What to pick -----------------------------------------------------------
 
@@ -146,21 +177,37 @@ class Quiz:
             steps = list(question.choices)
             return steps[1:] + steps[:1]
         wrong = [o for o in question.choices if not o.correct]
+        if not wrong and question.kind == "typed":
+            return [Option(key="", text=WRONG_TYPED, correct=False)]
         wrong.sort(key=lambda o: o.misconception is None)
         return [wrong[0]]
 
-    def questions_of_each_kind(self) -> dict[str, Question]:
-        """Return the first question of each kind in the course."""
+    def questions_of_each_kind(self, module_id: str | None = None) -> dict[str, Question]:
+        """Return the first question of each kind in a module (or in the course)."""
         found: dict[str, Question] = {}
         for question in self.course.questions.values():
-            found.setdefault(question.kind, question)
-        assert set(found) == {"single", "multiple", "true-false", "typed", "ordering"}, found
+            if module_id is None or question.module_id == module_id:
+                found.setdefault(question.kind, question)
+        assert set(found) == KINDS, found
         return found
 
-    def question_heading(self, question: Question) -> str:
-        """Return a question page's main heading, like "Question 2 of 5"."""
-        questions = self.course.lessons[question.lesson_id].questions
-        return f"Question {questions.index(question) + 1} of {len(questions)}"
+    def misled(self, module_id: str = MODULE_ID) -> tuple[Question, Option, Lesson]:
+        """Return a one-answer question with a wrong answer that shows a common mix-up,
+        that wrong answer, and the extra-help lesson that clears the mix-up up."""
+        for question in self.course.questions.values():
+            if question.module_id != module_id or question.kind != "single":
+                continue
+            [wrong] = self.wrong_options(question)
+            if wrong.misconception:
+                remedy = self.course.lessons[self.course.remedies[wrong.misconception][0]]
+                return question, wrong, remedy
+        raise AssertionError(f"no question in {module_id} has a wrong answer with a misconception")
+
+    def hinted(self) -> Question:
+        """Return a question with the most hints."""
+        question = max(self.course.questions.values(), key=lambda q: len(q.hints))
+        assert len(question.hints) >= 2, question.hints
+        return question
 
     # Answering with the mouse ----------------------------------------------
 
@@ -187,40 +234,103 @@ class Quiz:
         self.check_answer_button(page).click()
         expect(page.get_by_role("heading", level=2, name="Right!" if right else "Not quite")).to_be_visible()
 
+    # Following the engine without a browser -----------------------------------
+
+    @staticmethod
+    def form_fields(question: Question, options: list[Option]) -> dict:
+        """Return the form fields a browser sends for these options."""
+        if question.kind == "typed":
+            return {"typed": options[0].text}
+        if question.kind == "ordering":
+            return {f"step-{n}": o.key for n, o in enumerate(options, start=1)}
+        return {"choice": [o.key for o in options]}
+
+    def walk_with_requests(self, request: APIRequestContext, module_id: str, *, right: bool,
+                           stop_at: str | None = None) -> str:
+        """Follow the engine through a module with plain requests, in the browser context's session.
+
+        This sets a learner up quickly for a page check: it answers every
+        question right (or wrong), reads every lesson and takes every offer of
+        help. It returns the address of the engine's next step: the module
+        page's #finished, or the first step whose path starts with `stop_at`.
+        """
+        for _ in range(MAX_STEPS):
+            response = request.get(f"/modules/{module_id}/continue", max_redirects=0)
+            assert response.status == 302, (module_id, response.status)
+            location = response.headers["location"]
+            address = urlsplit(location)
+            if address.fragment == "finished" or (stop_at and address.path.startswith(stop_at)):
+                return location
+            page = request.get(location)
+            assert page.ok, (location, page.status)
+            fields = {"csrf_token": _CSRF_FIELD.search(page.text()).group(1)}
+            if question := self.question_at(location):
+                options = self.right_options(question) if right else self.wrong_options(question)
+                fields.update(self.form_fields(question, options))
+                target = location
+            elif self.lesson_at(location):
+                target = f"{address.path}/read"
+            else:
+                assert address.path == f"/modules/{module_id}/help", location
+                target = location
+            sent = request.post(target, data=urlencode(fields, doseq=True), headers=_FORM, max_redirects=0)
+            assert sent.status == 302, (target, sent.status, sent.text()[:300])
+        raise AssertionError(f"the engine did not finish {module_id} within {MAX_STEPS} steps"
+                             + (f" or reach {stop_at}" if stop_at else ""))
+
     # Every kind of learner page --------------------------------------------
 
-    def learner_pages(self, *, every_question: bool = False) -> list["LearnerPage"]:
-        """List the learner pages: home, modules, lessons, questions, errors, feedback, hints, 404.
+    def learner_pages(self) -> list[LearnerPage]:
+        """List the learner pages: home, modules, lessons, questions, errors, feedback, hints, help, 404.
 
-        Some pages need an answer first, given in the browser: visit them in
-        the order listed, in one browser context.
+        Some pages need a learner's answers first: visit them in the order
+        listed, in one browser context.
         """
         course = self.course
-        pages = [LearnerPage("home", _go("/", "Learn everyday digital skills"))]
+        pages = [LearnerPage("home, new learner", _go("/", "Learn everyday digital skills"))]
         for module in course.modules:
-            pages.append(LearnerPage(f"module {module.id}", _go(f"/modules/{module.id}", module.title)))
-        for lesson in course.lessons.values():
-            pages.append(LearnerPage(f"lesson {lesson.id}", _go(f"/lessons/{lesson.id}", lesson.title)))
+            pages.append(LearnerPage(f"module {module.id}, not started", self._module(module.id, "Start")))
+        lesson, word = self.glossary_lesson, self.glossary_lesson.words[-1]
+        pages.append(LearnerPage(f"lesson {lesson.id}, with its words, one explained",
+                                 _go(f"/lessons/{lesson.id}#word-{word.slug}", lesson.title)))
+        pages.append(LearnerPage(f"the first question the engine asks in {MODULE_ID}, with its reason",
+                                 self._first_step(MODULE_ID)))
         kinds = self.questions_of_each_kind()
-        for question in course.questions.values() if every_question else kinds.values():
+        for question in kinds.values():
             pages.append(LearnerPage(f"{question.kind} question {question.id}",
-                                     _go(_question_url(question), self.question_heading(question))))
+                                     _go(_question_url(question), "Question")))
         for kind, question in kinds.items():
             pages.append(LearnerPage(f"{kind} question {question.id}, sent with nothing chosen",
                                      self._validation_error(question)))
+        hinted = self.hinted()
+        pages.append(LearnerPage(f"question with every hint shown ({hinted.id})", self._hints(hinted)))
         single = kinds["single"]
         pages.append(LearnerPage(f"feedback, right ({single.id})", self._feedback(single, right=True)))
-        misled = next(q for q in course.questions.values()
-                      if any(o.misconception for o in q.choices if not o.correct))
-        pages.append(LearnerPage(f"feedback, wrong, offering extra help ({misled.id})",
-                                 self._feedback(misled, right=False)))
+        misled, _, remedy = self.misled()
+        pages.append(LearnerPage(f"feedback, wrong, with a common mix-up ({misled.id})",
+                                 self._feedback(misled, right=False, remedy=remedy)))
         multiple = kinds["multiple"]
         pages.append(LearnerPage(f"feedback, wrong ({multiple.id})", self._feedback(multiple, right=False)))
-        hinted = max(course.questions.values(), key=lambda q: len(q.hints))
-        assert hinted.hints
-        pages.append(LearnerPage(f"question with every hint shown ({hinted.id})", self._hints(hinted)))
+        ordering = kinds["ordering"]
+        pages.append(LearnerPage(f"feedback, wrong order ({ordering.id})", self._feedback(ordering, right=False)))
+        pages.append(LearnerPage(f"module {single.module_id}, in progress", self._module(single.module_id, "Continue")))
+        pages.append(LearnerPage("home, carrying on", self._home_carrying_on))
+        pages.append(LearnerPage(f"help with a skill in {STUCK_MODULE_ID}", self._help(STUCK_MODULE_ID)))
+        pages.append(LearnerPage(f"module {STUCK_MODULE_ID}, worked through",
+                                 self._walked(STUCK_MODULE_ID, False, "You have worked through this topic")))
+        pages.append(LearnerPage(f"module {FINISHED_MODULE_ID}, finished",
+                                 self._walked(FINISHED_MODULE_ID, True, "You have finished this topic")))
         pages.append(LearnerPage("page not found", _go("/modules/no-such-module", "Page not found", status=404)))
         return pages
+
+    @staticmethod
+    def _first_step(module_id: str) -> Callable[[Page], None]:
+        def visit(page: Page) -> None:
+            page.goto(f"/modules/{module_id}/continue")
+            expect(page).to_have_url(re.compile(r"/questions/"))
+            expect(page.get_by_role("heading", level=1)).to_have_text("Question")
+            expect(page.locator("main p.reason")).to_be_visible()
+        return visit
 
     def _validation_error(self, question: Question) -> Callable[[Page], None]:
         def visit(page: Page) -> None:
@@ -229,10 +339,14 @@ class Quiz:
             expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
         return visit
 
-    def _feedback(self, question: Question, right: bool) -> Callable[[Page], None]:
+    def _feedback(self, question: Question, right: bool, remedy: Lesson | None = None) -> Callable[[Page], None]:
         def visit(page: Page) -> None:
             page.goto(_question_url(question))
             self.answer_with_mouse(page, question, right=right)
+            expect(page.get_by_role("heading", level=2, name="What next")).to_be_visible()
+            if remedy is not None:
+                expect(page.get_by_role("heading", level=2, name="A common mix-up")).to_be_visible()
+                expect(page.get_by_role("link", name=remedy.title, exact=True)).to_be_visible()
         return visit
 
     @staticmethod
@@ -242,6 +356,40 @@ class Quiz:
             for n in range(1, len(question.hints) + 1):
                 page.get_by_role("button", name="Show a hint" if n == 1 else "Show another hint").click()
                 expect(page.get_by_text(f"Hint {n}", exact=True)).to_be_visible()
+            expect(page.get_by_role("button", name=re.compile("hint"))).to_have_count(0)
+        return visit
+
+    def _module(self, module_id: str, button: str) -> Callable[[Page], None]:
+        module = self.course.module(module_id)
+
+        def visit(page: Page) -> None:
+            page.goto(f"/modules/{module_id}")
+            expect(page.get_by_role("link", name=f"{button} {module.title}", exact=True)).to_be_visible()
+            _open_levels(page)
+        return visit
+
+    @staticmethod
+    def _home_carrying_on(page: Page) -> None:
+        page.goto("/")
+        expect(page.get_by_role("heading", name="Carry on where you left off")).to_be_visible()
+
+    def _help(self, module_id: str) -> Callable[[Page], None]:
+        def visit(page: Page) -> None:
+            help_page = f"/modules/{module_id}/help"
+            location = self.walk_with_requests(page.request, module_id, right=False, stop_at=help_page)
+            assert urlsplit(location).path == help_page, f"the engine never offered help: {location}"
+            page.goto(location)
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Help with")
+            expect(page.locator("main p.lead")).to_contain_text("A tutor can help")
+            expect(page.get_by_role("button", name="Carry on with other skills")).to_be_visible()
+        return visit
+
+    def _walked(self, module_id: str, right: bool, panel: str) -> Callable[[Page], None]:
+        def visit(page: Page) -> None:
+            self.walk_with_requests(page.request, module_id, right=right)
+            page.goto(f"/modules/{module_id}")
+            expect(page.get_by_role("heading", level=2, name=panel, exact=True)).to_be_visible()
+            _open_levels(page)
         return visit
 
 
@@ -251,6 +399,12 @@ class LearnerPage:
 
     name: str
     visit: Callable[[Page], None]
+
+
+def _open_levels(page: Page) -> None:
+    """Open a module page's "What the levels mean", so its contents are checked too."""
+    page.get_by_text("What the levels mean", exact=True).click()
+    expect(page.get_by_text("Mastered", exact=True).last).to_be_visible()
 
 
 def _question_url(question: Question) -> str:

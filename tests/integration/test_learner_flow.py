@@ -129,7 +129,8 @@ def test_a_learner_who_knows_it_all_finishes_in_far_fewer_questions_than_one_who
     assert guesses["questions"] >= 2 * knows["questions"]
     assert guesses["lessons"] >= len(course.module("online-banking").path_lessons)
     assert guesses["help"] >= 1
-    assert guesses["questions"] <= 6 * len(skills)
+    # Each lesson or extra-help lesson on a skill buys at most three more wrong answers before help.
+    assert guesses["questions"] <= 10 * len(skills)
     assert "You have finished this topic" in client.get("/modules/online-banking").text
 
 
