@@ -42,6 +42,64 @@ def export(output) -> None:
         click.echo(f"Left out {len(course.errors)} problem(s); run 'flask content check' to see them.", err=True)
 
 
+engine_cli = AppGroup("engine", help="Tune the adaptive engine.")
+
+
+@engine_cli.command("fit")
+@click.option("--output", type=click.Path(file_okay=False), default=None,
+              help="Write the parameters.md files under this folder instead of the content folder.")
+def fit(output: str | None) -> None:
+    """Refit each skill's mastery settings from the answer record and write parameters.md per module."""
+    from collections import defaultdict
+    from datetime import date
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from engine.fit import Event, fit_skill, parameters_markdown
+    from engine.mastery import guess_rate
+
+    from .content import current_course, current_parameters
+    from .extensions import db
+    from .models import AnswerRecord, LessonRead
+
+    course, params = current_course(), current_parameters()
+    events: dict[str, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
+    rows = db.session.execute(select(AnswerRecord.learner_id, AnswerRecord.question_id, AnswerRecord.correct,
+                                     AnswerRecord.hints_used, AnswerRecord.answered_at))
+    for learner_id, question_id, correct, hints, at in rows:
+        question = course.questions.get(question_id)
+        if question is not None:  # answers to questions since removed say nothing about today's course
+            events[question.skill][learner_id].append(Event(at, correct=correct, guess=guess_rate(question),
+                                                            hints_used=hints))
+    for learner_id, lesson_id, at in db.session.execute(
+            select(LessonRead.learner_id, LessonRead.lesson_id, LessonRead.read_at)):
+        lesson = course.lessons.get(lesson_id)
+        for skill_id in lesson.skills if lesson else ():
+            if learner_id in events[skill_id]:
+                events[skill_id][learner_id].append(Event(at, lesson=True))
+    root = Path(output) if output else Path(current_app.config["CONTENT_DIR"])
+    for module in course.modules:
+        results = []
+        for skill in module.skills:
+            sequences = [sorted(seq, key=lambda e: (e.at, not e.lesson)) for seq in events[skill.id].values()]
+            result = fit_skill(skill.id, sequences, params.for_skill(skill.id))
+            results.append(result)
+            if result.log_likelihood is None:
+                click.echo(f"{module.id}/{skill.id}: {result.answers} answers from {result.learners} learners, "
+                           "too few to fit; settings kept")
+            else:
+                p = result.params
+                click.echo(f"{module.id}/{skill.id}: prior {p.prior:g}, learn {p.learn:g}, slip {p.slip:g} from "
+                           f"{result.answers} answers by {result.learners} learners (log-likelihood "
+                           f"{result.baseline_log_likelihood:.1f} -> {result.log_likelihood:.1f})")
+        target = root / Path(module.folder).name / "parameters.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(parameters_markdown(module, results, date.today().isoformat()), encoding="utf-8")
+        click.echo(f"Wrote {target}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(content_cli)
+    app.cli.add_command(engine_cli)

@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 
 from engine.loader import load_course, summary
+from engine.mastery import Parameters, parameters_for
 from engine.model import Course
 
 
@@ -43,6 +44,7 @@ class CourseStore:
 
     def __init__(self) -> None:
         self._course: Course | None = None
+        self._parameters: Parameters | None = None
         self._fingerprint: tuple = ()
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -86,6 +88,7 @@ class CourseStore:
             course = _load(self.directory, self._fingerprint, self._image_url,
                            self.app.config.get("APPLICATION_ROOT", "/"))
             self._course = course
+            self._parameters = parameters_for(course)
             self._checked_at = time.monotonic()
         logger = self.app.logger
         for problem in course.errors:
@@ -106,6 +109,13 @@ class CourseStore:
             if self._scan() != self._fingerprint:
                 return self.reload()
         return self._course
+
+
+def current_parameters() -> Parameters:
+    """Return the mastery model's parameters for the course being served."""
+    store = current_app.extensions["course_store"]
+    store.course  # noqa: B018  (reloads first if a file changed)
+    return store._parameters
 
 
 def init_app(app: Flask) -> None:

@@ -12,16 +12,14 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from engine.answers import Answer, Marking, mark
-from engine.mastery import Parameters
 from engine.model import Lesson, Module, Question
 from engine.progress import POLICIES, LearnerState, Situation, Step
 
-from .content import current_course
+from .content import current_course, current_parameters
 from .extensions import db
 from .models import AnswerRecord, Learner, LearnerModuleState, LessonRead, utcnow
 
-# The model's default parameters; per-skill settings come with `flask engine fit`.
-PARAMETERS = Parameters()
+
 
 
 def current_learner(create: bool = False) -> Learner | None:
@@ -58,7 +56,8 @@ def _save_state(learner: Learner, state: LearnerState) -> None:
 
 def next_step(learner: Learner | None, module: Module, state: LearnerState | None = None) -> Step:
     """Return the engine's next step for a learner in a module."""
-    situation = Situation(current_course(), module, state or load_state(learner, module), utcnow(), PARAMETERS)
+    situation = Situation(current_course(), module, state or load_state(learner, module), utcnow(),
+                          current_parameters())
     return POLICIES[current_app.config["NEXT_STEP_POLICY"]](situation)
 
 
@@ -75,7 +74,7 @@ def mark_read(learner: Learner, lesson: Lesson) -> None:
     touched = {lesson.module_id} | {m for m, st in states.items() if set(st.pending) & set(lesson.fixes)}
     for module_id in touched:
         state = states.get(module_id) or LearnerState(module_id)
-        _save_state(learner, state.after_lesson(lesson, now, PARAMETERS))
+        _save_state(learner, state.after_lesson(lesson, now, current_parameters()))
     learner.last_active_at = now
     db.session.commit()
 
@@ -115,7 +114,7 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     now = utcnow()
     module = current_course().module(question.module_id)
     state = load_state(learner, module).after_answer(
-        question, marking.correct, now, PARAMETERS, record.hints_used, marking.misconceptions)
+        question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions)
     _save_state(learner, state)
     learner.last_active_at = now
     db.session.commit()

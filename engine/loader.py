@@ -37,6 +37,15 @@ _PARSER = make_parser()  # parsing keeps no state between files, so one parser s
 
 MODULE_FILE = "module.md"
 GLOSSARY_FILE = "glossary.md"
+PARAMETERS_FILE = "parameters.md"
+# The mastery model's settings a tutor (or `flask engine fit`) may give a skill, with their ranges.
+PARAMETER_RANGES = {
+    "prior": (0.0, 1.0),
+    "learn": (0.0, 1.0),
+    "slip": (0.0, 0.5),
+    "lesson_learn": (0.0, 1.0),
+    "half_life_days": (1.0, 3650.0),
+}
 IGNORED_FILES = {"readme.md"}
 MAX_FILE_BYTES = 1_000_000
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -64,6 +73,7 @@ LESSON_KEYS = {
 }
 QUESTION_KEYS = {"kind": True, "skill": False}
 GLOSSARY_KEYS = {"module": True}
+PARAMETERS_KEYS = {"module": True, "skills": True, "fitted": False}
 ALSO_LINE = re.compile(r"^also\s*:\s*(.*)$", re.IGNORECASE)
 
 ImageUrl = Callable[[str, str], str]
@@ -379,6 +389,57 @@ def read_glossary(path: Path, report: FileReport, module: ModuleDraft) -> tuple[
             seen.setdefault(key, line)
         words.append(GlossaryWord(_slug(word), word, tuple(dict.fromkeys(forms)), render_markdown(explanation)))
     return tuple(words) if report.ok else ()
+
+
+# --- parameters.md ----------------------------------------------------------------
+
+
+def read_parameters(path: Path, report: FileReport, module: ModuleDraft) -> dict:
+    """Read a module's per-skill settings for the mastery model."""
+    opened = _open(path, report, PARAMETERS_KEYS)
+    if opened is None:
+        return {}
+    text, _tokens, settings = opened
+    raw_lines = text.split("\n")
+    named = _text(settings, "module", report)
+    if named is not None and named != module.id:
+        report.error(settings.line("module"), f"these settings say they are for module '{named}', but they are "
+                                              f"in the folder of module '{module.id}'")
+    line = settings.line("skills")
+    skills = settings.values.get("skills")
+    if not isinstance(skills, dict):
+        report.error(line, "'skills' must list each skill, indented, with its settings, like "
+                           "'strong-passwords: {prior: 0.3, slip: 0.1}'")
+        return {}
+    known = {s.id for s in module.module.skills}
+    found: dict[str, dict[str, float]] = {}
+    for skill_id, values in skills.items():
+        # Point at the skill's own line: the settings parser keeps lines only for top-level keys.
+        line = next((n + 1 for n, raw in enumerate(raw_lines[settings.line("skills"):], settings.line("skills"))
+                     if re.match(rf"\s+{re.escape(str(skill_id))}\s*:", raw)), settings.line("skills"))
+        if skill_id not in known:
+            report.error(line, f"skill '{skill_id}' is not listed in {module.folder.name}/{MODULE_FILE}"
+                               f"{suggest(skill_id, known)}")
+            continue
+        if not isinstance(values, dict):
+            report.error(line, f"skill '{skill_id}' needs its settings in braces, like {{prior: 0.3}}")
+            continue
+        found[skill_id] = {}
+        for name, raw in values.items():
+            if name not in PARAMETER_RANGES:
+                report.error(line, f"unknown setting '{name}' for skill '{skill_id}'{suggest(name, PARAMETER_RANGES)}")
+                continue
+            low, high = PARAMETER_RANGES[name]
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                value = None
+            if value is None or not low <= value <= high:
+                report.error(line, f"'{name}' for skill '{skill_id}' must be a number from {low:g} to {high:g}, "
+                                   f"not '{raw}'")
+                continue
+            found[skill_id][name] = value
+    return found if report.ok else {}
 
 
 # --- lessons ----------------------------------------------------------------------
@@ -801,7 +862,7 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         markdown_files = sorted(p for p in folder.glob("*.md")
                                 if p.name.lower() not in IGNORED_FILES and not p.name.startswith((".", "_"))
-                                and p.name not in (MODULE_FILE, GLOSSARY_FILE))
+                                and p.name not in (MODULE_FILE, GLOSSARY_FILE, PARAMETERS_FILE))
         module_path = folder / MODULE_FILE
         if not module_path.is_file():
             if markdown_files:
@@ -821,6 +882,11 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
             glossary = read_glossary(folder / GLOSSARY_FILE, glossary_report, draft)
             problems.extend(glossary_report.problems)
             draft = ModuleDraft(replace(draft.module, glossary=glossary), draft.skills_line)
+        if draft is not None and (folder / PARAMETERS_FILE).is_file():
+            parameters_report = FileReport(rel(folder / PARAMETERS_FILE))
+            parameters = read_parameters(folder / PARAMETERS_FILE, parameters_report, draft)
+            problems.extend(parameters_report.problems)
+            draft = ModuleDraft(replace(draft.module, parameters=parameters), draft.skills_line)
         lessons_here: list[LessonDraft] = []
         for path in markdown_files:
             lesson_report = FileReport(rel(path))

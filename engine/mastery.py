@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping
 
-from .model import Question
+from .model import Course, Question
 
 MASTERED = 0.95
 SECURE = 0.7
@@ -182,3 +182,10 @@ class Parameters:
     def for_skill(self, skill_id: str) -> SkillParams:
         """Return the parameters for one skill."""
         return self.per_skill.get(skill_id, self.default)
+
+
+def parameters_for(course: Course, default: SkillParams = DEFAULT_PARAMS) -> Parameters:
+    """Return the model's parameters: the defaults, with each module's per-skill settings."""
+    per_skill = {skill_id: replace(default, **values)
+                 for module in course.modules for skill_id, values in module.parameters.items()}
+    return Parameters(default, per_skill)

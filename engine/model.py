@@ -158,6 +158,8 @@ class Module:
     folder: str
     source: Source
     glossary: tuple[GlossaryWord, ...] = ()
+    # Per-skill settings of the mastery model, from parameters.md: skill id -> {name: value}.
+    parameters: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @property
     def path_lessons(self) -> tuple[Lesson, ...]:

@@ -15,7 +15,7 @@ from engine.mastery import estimate, level
 from engine.progress import Step
 
 from .. import services
-from ..content import current_course
+from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import ApiToken, Learner
 from . import bp
@@ -205,7 +205,7 @@ def skills():
     for module in current_course().modules:
         state = services.load_state(g.learner, module)
         for skill in module.skills:
-            params = services.PARAMETERS.for_skill(skill.id)
+            params = current_parameters().for_skill(skill.id)
             skill_state = state.skills.get(skill.id)
             out.append({
                 "id": skill.id, "title": skill.title, "module": module.id,

@@ -12,7 +12,7 @@ from engine.mastery import LEVEL_MEANINGS, LEVELS, level
 from engine.progress import lesson_progress
 
 from .. import services
-from ..content import current_course
+from ..content import current_course, current_parameters
 from . import bp
 
 
@@ -50,7 +50,7 @@ def _step_url(step) -> str:
 def _skill_levels(module, state):
     """Return (skill, level) for each of a module's skills, as the learner sees them."""
     now = services.utcnow()
-    params = services.PARAMETERS
+    params = current_parameters()
     return [(skill, level(state.skills.get(skill.id), params.for_skill(skill.id), now)) for skill in module.skills]
 
 

@@ -1,0 +1,102 @@
+"""Refit the mastery model's parameters for each skill from the answer record.
+
+For every skill, a grid search finds the prior, learning rate and slip that
+make the answers learners actually gave most likely under the model (the same
+update functions the engine uses), with lessons read counted as teaching.
+Skills with too few answers keep their current settings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .mastery import SkillParams, after_answer, after_lesson, estimate, new_state
+from .model import Module
+
+PRIORS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9)
+LEARN_RATES = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45)
+SLIPS = (0.02, 0.05, 0.1, 0.15, 0.25)
+MIN_ANSWERS = 30
+MIN_LEARNERS = 5
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a learner did with a skill: read a lesson, or answered (with the question's guess rate)."""
+
+    at: datetime
+    lesson: bool = False
+    correct: bool = False
+    guess: float = 0.0
+    hints_used: int = 0
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The result of fitting one skill."""
+
+    skill_id: str
+    params: SkillParams
+    answers: int
+    learners: int
+    log_likelihood: float | None  # None when there were too few answers to fit
+    baseline_log_likelihood: float | None  # the same answers under the settings before fitting
+
+
+def log_likelihood(sequences: list[list[Event]], params: SkillParams) -> float:
+    """Return how likely the answers are under the model with these parameters (natural log)."""
+    total = 0.0
+    for events in sequences:
+        state = new_state(params)
+        for event in events:
+            if event.lesson:
+                state = after_lesson(state, params, event.at)
+                continue
+            p = estimate(state, params, event.at)
+            guess = max(event.guess, 0.5) if event.hints_used else event.guess
+            p_right = p * (1 - params.slip) + (1 - p) * guess
+            p_right = min(max(p_right, 1e-6), 1 - 1e-6)
+            total += math.log(p_right if event.correct else 1 - p_right)
+            state = after_answer(state, params, event.guess, event.correct, event.at, event.hints_used)
+    return total
+
+
+def fit_skill(skill_id: str, sequences: list[list[Event]], current: SkillParams) -> Fitted:
+    """Return the best prior, learn and slip for one skill's answer sequences."""
+    answers = sum(1 for events in sequences for e in events if not e.lesson)
+    learners = sum(1 for events in sequences if any(not e.lesson for e in events))
+    if answers < MIN_ANSWERS or learners < MIN_LEARNERS:
+        return Fitted(skill_id, current, answers, learners, None, None)
+    best, best_ll = current, -math.inf
+    for prior, learn, slip in itertools.product(PRIORS, LEARN_RATES, SLIPS):
+        candidate = replace(current, prior=prior, learn=learn, slip=slip)
+        ll = log_likelihood(sequences, candidate)
+        if ll > best_ll:
+            best, best_ll = candidate, ll
+    return Fitted(skill_id, best, answers, learners, best_ll, log_likelihood(sequences, current))
+
+
+def parameters_markdown(module: Module, fitted: list[Fitted], when: str) -> str:
+    """Write a module's parameters.md: the settings as data, and what they mean in words."""
+    lines = ["---", f"module: {module.id}", f"fitted: {when}", "skills:"]
+    for result in fitted:
+        p = result.params
+        lines.append(f"  {result.skill_id}: {{prior: {p.prior:g}, learn: {p.learn:g}, slip: {p.slip:g}, "
+                     f"lesson_learn: {p.lesson_learn:g}, half_life_days: {p.half_life_days:g}}}")
+    lines += ["---", "", f"# How the site judges each skill in {module.title}", "",
+              "`flask --app wsgi engine fit` wrote this file from the answers learners gave. You can read it, "
+              "and change a number if you know better; the site uses it straight away.", "",
+              "- **prior**: the share of new learners who already know the skill.",
+              "- **learn**: the chance a learner picks the skill up from one question and its feedback.",
+              "- **slip**: the chance a learner who knows the skill still gets a question wrong.",
+              "- **lesson_learn**: the chance of learning it from reading its lesson.",
+              "- **half_life_days**: how long until a learner is half-way to forgetting it.", "",
+              "| skill | answers | learners | fitted? |", "|---|---|---|---|"]
+    for result in fitted:
+        status = "yes" if result.log_likelihood is not None else (
+            f"no: needs {MIN_ANSWERS} answers from {MIN_LEARNERS} learners")
+        lines.append(f"| {result.skill_id} | {result.answers} | {result.learners} | {status} |")
+    return "\n".join(lines) + "\n"
