@@ -32,6 +32,7 @@ PLACEMENT_FAILS = 2  # after this many wrong placement answers in a module, stop
 STUCK_ANSWERS = 6  # answers on one skill without progress before it counts as stuck
 STUCK_WRONG_IN_A_ROW = 3
 REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is reviewed
+DIAGNOSTIC_BONUS = 0.6  # bits: what seeing which mix-up a struggling learner has is worth, next to information
 
 
 @dataclass(frozen=True)
@@ -246,11 +247,17 @@ def best_question(situation: Situation, skill_id: str) -> Question | None:
         fresh = [q for q in questions if q.id != last] or questions
     p = situation.estimate(skill_id)
     slip = situation.params.for_skill(skill_id).slip
+    # After a wrong answer, prefer questions whose wrong answers name a mix-up, so the next
+    # wrong answer can show which one the learner has, and lead to the lesson that fixes it.
+    skill_state = state.skill(skill_id, situation.params)
+    struggling = skill_state.lesson_read and skill_state.wrong_in_a_row > 0
 
     def value(question: Question) -> tuple:
         unseen = question.id not in state.results
+        diagnostic = struggling and any(o.misconception for o in question.options)
         last_index = state.recent.index(question.id) if question.id in state.recent else -1
-        return (information(p, guess_rate(question), slip) + (0.05 if unseen else 0.0), -last_index, question.id)
+        score = information(p, guess_rate(question), slip) + (0.05 if unseen else 0.0) + (DIAGNOSTIC_BONUS if diagnostic else 0.0)
+        return (score, -last_index, question.id)
 
     return max(fresh, key=value)
 

@@ -243,3 +243,11 @@ def test_the_in_order_policy_walks_lessons_then_their_questions(course):
 
 def test_policies_are_registered_by_name():
     assert POLICIES["adaptive"] is adaptive and POLICIES["in-order"] is in_order
+
+
+def test_after_a_wrong_answer_the_next_question_can_show_which_mix_up_it_was(course):
+    state = LearnerState("safety").after_lesson(course.lessons["pw-lesson"], NOW, PARAMS)
+    state = answer(course, state, "pw-1", False)
+    step = adaptive(situation(course, state))
+    assert step.question_id == "pw-3", "the question whose wrong answer names a mix-up comes next"
+    assert any(o.misconception for o in course.questions[step.question_id].options)
