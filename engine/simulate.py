@@ -41,6 +41,7 @@ from typing import Callable, Iterable, Sequence
 
 from .answers import Answer, mark
 from .baselines import BASELINES, DECLARED, TrackedState, measured_skills, skill_questions
+from . import mastery
 from .mastery import MASTERED, Parameters, SkillParams, estimate, guess_rate
 from .model import Course, Lesson, Module, Question
 from .progress import POLICIES, LearnerState, Situation, Step
@@ -51,6 +52,9 @@ STEP_CAP = 200  # steps (lessons, questions, help) per learner and module before
 SITTING_MINUTES = (20.0, 45.0)
 GAP_DAYS = (1.0, 7.0)
 ROUTE_WITHIN = 6  # the target: stuck learners reach the remedial lesson within this many questions
+# A stuck learner answering wrong picks an option carrying a misconception: their own if the question has
+# it, else (when True) any other one. False: only their own, else a wrong answer like anybody's.
+STUCK_PICKS_ANY_TAG = True
 
 
 # --- learner types --------------------------------------------------------------------
@@ -271,20 +275,23 @@ class SimulatedLearner:
         chance = 1.0 - self.traits.slip if known else guess(question)
         correct = self.rng.random() < chance
         stuck_here = self.blocked(question.skill)
-        tags = () if correct else wrong_answer_tags(question, self.rng, self.stuck_tag if stuck_here else None)
+        tags = () if correct else wrong_answer_tags(question, self.rng, self.stuck_tag if stuck_here else None,
+                                                    STUCK_PICKS_ANY_TAG)
         self._learn(question.skill, self.traits.learn)
         self.spend(MINUTES_PER_QUESTION)
         return correct, tags
 
 
-def wrong_answer(question: Question, rng: random.Random, holds: str | None = None) -> Answer:
+def wrong_answer(question: Question, rng: random.Random, holds: str | None = None,
+                 any_tag: bool = True) -> Answer:
     """Return a wrong answer to a question, as the app would receive it.
 
     A learner holding a misconception (`holds`) picks a wrong option that carries
-    a misconception when the question has one, their own first (for a multiple
-    choice, ticks it among random others); anybody else picks uniformly among the
-    wrong answers: another option, a set of ticks that is not the right set, a
-    listed wrong typed answer or something unlisted, a wrong order.
+    a misconception when the question has one, their own first, else (with
+    `any_tag`) another one (for a multiple choice, ticks it among random others);
+    anybody else picks uniformly among the wrong answers: another option, a set
+    of ticks that is not the right set, a listed wrong typed answer or something
+    unlisted, a wrong order.
     """
     choices = question.choices
     if question.kind == "ordering":
@@ -297,7 +304,7 @@ def wrong_answer(question: Question, rng: random.Random, holds: str | None = Non
     tagged = [o for o in wrong if o.misconception]
     favourite = None
     if holds is not None and tagged:
-        favourite = next((o for o in tagged if o.misconception == holds), tagged[0])
+        favourite = next((o for o in tagged if o.misconception == holds), tagged[0] if any_tag else None)
     if question.kind in ("single", "true-false"):
         option = favourite or rng.choice(wrong)
         return Answer(keys=(option.key,))
@@ -319,9 +326,10 @@ def wrong_answer(question: Question, rng: random.Random, holds: str | None = Non
     return Answer(typed=option.text if option is not None else "something else entirely")
 
 
-def wrong_answer_tags(question: Question, rng: random.Random, holds: str | None = None) -> tuple[str, ...]:
+def wrong_answer_tags(question: Question, rng: random.Random, holds: str | None = None,
+                      any_tag: bool = True) -> tuple[str, ...]:
     """Choose a wrong answer (see `wrong_answer`) and return the misconceptions marking finds in it."""
-    return mark(question, wrong_answer(question, rng, holds)).misconceptions
+    return mark(question, wrong_answer(question, rng, holds, any_tag)).misconceptions
 
 
 # --- population parameters, fitted ----------------------------------------------------------
@@ -361,9 +369,15 @@ def fitting_sample(course: Course, seed: int, learners: int = FIT_LEARNERS,
 
 
 def log_likelihood(sequences: Iterable[list[Event]], params: SkillParams) -> float:
-    """Return the log-likelihood of the answers under knowledge tracing (engine.mastery's equations)."""
+    """Return the log-likelihood of the answers under knowledge tracing.
+
+    The same equations as engine.mastery's estimate, after_lesson and
+    after_answer, written out on plain floats because fitting replays them
+    millions of times; a unit test checks the two agree.
+    """
     prior, learn, slip, lesson_learn = params.prior, params.learn, params.slip, params.lesson_learn
     half_life = params.half_life_days
+    ceiling = getattr(mastery, "LESSON_CEILING", 1.0)  # reading alone takes the estimate no higher
     total = 0.0
     for events in sequences:
         p = prior
@@ -374,7 +388,7 @@ def log_likelihood(sequences: Iterable[list[Event]], params: SkillParams) -> flo
                 p = floor + (p - floor) * 0.5 ** ((at - last) / half_life)
             last = at
             if g < 0:
-                p = p + (1 - p) * lesson_learn
+                p = max(p, min(p + (1 - p) * lesson_learn, ceiling))
                 continue
             right = p * (1 - slip) + (1 - p) * g
             if correct:
@@ -597,6 +611,12 @@ def engine_declared(situation: Situation, skill_id: str) -> bool:
     skill = situation.state.skills.get(skill_id)
     return (skill is not None
             and estimate(skill, situation.params.for_skill(skill_id), situation.now) >= MASTERED)
+
+
+def engine_parameters(course: Course) -> Parameters:
+    """Return the parameters the app gives the engine: the defaults with the content's per-skill settings."""
+    parameters_for = getattr(mastery, "parameters_for", None)
+    return parameters_for(course) if parameters_for is not None else Parameters()
 
 
 def contenders(population: Parameters | None = None, engine_params: Parameters | None = None) -> list[Contender]:
@@ -937,7 +957,7 @@ def decision_cost(course: Course, module: Module, answers: int = 10_000, states:
                   decisions: int = 200, policy: Callable[[Situation], Step] | None = None) -> dict:
     """Time the engine's next-step decision for learners with many stored answers each."""
     policy = policy or POLICIES["adaptive"]
-    params = Parameters()
+    params = engine_parameters(course)
     timings: list[int] = []
     kinds: Counter = Counter()
     size = 0

@@ -10,7 +10,6 @@ import pytest
 from engine.fit import Event, fit_skill, log_likelihood, parameters_markdown
 from engine.loader import load_course
 from engine.mastery import DEFAULT_PARAMS, SkillParams, parameters_for
-from tests.unit.conftest import LESSON, MODULE, REMEDY
 
 START = datetime(2026, 11, 1, 9, 0)
 
