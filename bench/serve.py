@@ -15,8 +15,8 @@ What it does, start to finish:
 4. Starts the load generator in a separate process (this file, --loadgen): an
    asyncio HTTP/1.1 client, keeping connections alive when the server does. Each simulated learner
    is a real guest with its own cookie jar: it loads the lesson page, scrapes
-   the CSRF token, POSTs "Start the questions" (which creates the guest and
-   records the lesson as read) and loads the first question, before any timing.
+   the CSRF token, POSTs "I have read this" (which creates the guest and
+   records the lesson as read) and loads the question page, before any timing.
 5. Runs each scenario for a warm-up and then a fixed measured time, all the
    learners at once, and prints a table: requests, req/s, p50/p95/p99 latency,
    errors, and the CPU used by the generator, the servers and the machine.
@@ -427,7 +427,7 @@ class Learner:
 
 
 async def _become_guest(learner: Learner, target: tuple[str, int]) -> None:
-    """Do what a new learner does: open the lesson, start its questions, open the first question."""
+    """Do what a new learner does: open the lesson, say it is read, open a question."""
     page = await learner.fetch(target, "GET", LESSON_PATH)
     if page.status != 200:
         raise HTTPError(f"learner {learner.number}: lesson page gave {page.status}")
@@ -436,11 +436,12 @@ async def _become_guest(learner: Learner, target: tuple[str, int]) -> None:
         raise HTTPError(f"learner {learner.number}: the lesson page has no CSRF token")
     read = await learner.fetch(target, "POST", READ_PATH, {"csrf_token": token.group(1).decode()})
     location = read.header("location") or ""
-    if read.status != 302 or "/questions/" not in location:
-        raise HTTPError(f"learner {learner.number}: 'Start the questions' gave {read.status} "
+    # Reading a lesson hands over to the engine, which chooses the next step.
+    if read.status != 302 or "/continue" not in location:
+        raise HTTPError(f"learner {learner.number}: 'I have read this' gave {read.status} "
                         f"to {location!r}: {read.body[:300]!r}")
     if "remember_token" not in learner.cookies or "session" not in learner.cookies:
-        raise HTTPError(f"learner {learner.number}: no guest cookies after starting the questions "
+        raise HTTPError(f"learner {learner.number}: no guest cookies after reading the lesson "
                         f"({sorted(learner.cookies)})")
     question = await learner.fetch(target, "GET", QUESTION_PATH)
     token = CSRF_FIELD.search(question.body)
