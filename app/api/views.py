@@ -66,11 +66,15 @@ def learner_required(view):
     return wrapped
 
 
+def _found(thing, what: str, thing_id: str):
+    """Return a module, lesson or question that exists, or answer 404 naming what was asked for."""
+    if thing is None:
+        raise ApiError(404, f"There is no {what} '{thing_id}'.")
+    return thing
+
+
 def _module(module_id: str):
-    module = current_course().module(module_id)
-    if module is None:
-        raise ApiError(404, f"There is no module '{module_id}'.")
-    return module
+    return _found(current_course().module(module_id), "module", module_id)
 
 
 def question_data(question) -> dict:
@@ -140,9 +144,7 @@ def next_step(module_id: str):
 @learner_required
 def read_lesson(lesson_id: str):
     """Record that the learner read a lesson; return the next step."""
-    lesson = current_course().lessons.get(lesson_id)
-    if lesson is None:
-        raise ApiError(404, f"There is no lesson '{lesson_id}'.")
+    lesson = _found(current_course().lessons.get(lesson_id), "lesson", lesson_id)
     services.mark_read(g.learner, lesson)
     module = current_course().module(lesson.module_id)
     return jsonify(next=step_data(services.next_step(g.learner, module)))
@@ -167,9 +169,7 @@ def _answer_fields(question, body: dict) -> dict:
 @learner_required
 def answer(question_id: str):
     """Mark an answer, record it, and return the feedback and the next step."""
-    question = current_course().questions.get(question_id)
-    if question is None:
-        raise ApiError(404, f"There is no question '{question_id}'.")
+    question = _found(current_course().questions.get(question_id), "question", question_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "Send the answer as a JSON object, for example {\"choice\": \"a\"}.")
