@@ -64,6 +64,8 @@ def home():
     if latest:
         newest = max(latest, key=lambda r: getattr(r, "answered_at", None) or getattr(r, "read_at"))
         resume = course.module(newest.module_id)
+        if resume is not None and services.next_step(learner, resume).kind == "done":
+            resume = None  # nothing left to carry on with there
     return render_template("learner/home.html", modules=course.modules, resume=resume)
 
 

@@ -98,6 +98,7 @@ def test_a_learner_follows_the_engine_through_a_module_to_the_end(app, client):
     assert counts["finished"] and counts["questions"] == counts["right"]
     module_page = client.get("/modules/passwords")
     assert "You have finished this topic" in module_page.text
+    assert "Carry on where you left off" not in client.get("/").text, "a finished topic is not offered again"
     skills = course.module("passwords").skills
     assert module_page.text.count('class="level level--mastered"') == len(skills)
     with app.app_context():
