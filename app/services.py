@@ -36,18 +36,24 @@ def current_learner(create: bool = False) -> Learner | None:
     return learner
 
 
+def _state_row(learner: Learner, module_id: str) -> LearnerModuleState | None:
+    return db.session.scalar(select(LearnerModuleState).where(
+        LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == module_id))
+
+
+def _state_of(row: LearnerModuleState | None, module_id: str) -> LearnerState:
+    return LearnerState.from_dict(row.state) if row else LearnerState(module_id)
+
+
 def load_state(learner: Learner | None, module: Module) -> LearnerState:
     """Return the engine's state for a learner in a module (one small query)."""
     if learner is None:
         return LearnerState(module.id)
-    row = db.session.scalar(select(LearnerModuleState).where(
-        LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == module.id))
-    return LearnerState.from_dict(row.state) if row else LearnerState(module.id)
+    return _state_of(_state_row(learner, module.id), module.id)
 
 
-def _save_state(learner: Learner, state: LearnerState) -> None:
-    row = db.session.scalar(select(LearnerModuleState).where(
-        LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == state.module_id))
+def _save_state(learner: Learner, state: LearnerState, row: LearnerModuleState | None) -> None:
+    """Store a state in the row it was read from, or in a new row if there was none."""
     if row is None:
         db.session.add(LearnerModuleState(learner_id=learner.id, module_id=state.module_id, state=state.as_dict()))
     else:
@@ -68,21 +74,22 @@ def mark_read(learner: Learner, lesson: Lesson) -> None:
     if exists is None:
         db.session.add(LessonRead(learner_id=learner.id, lesson_id=lesson.id, module_id=lesson.module_id))
     now = utcnow()
-    rows = db.session.scalars(select(LearnerModuleState).where(LearnerModuleState.learner_id == learner.id)).all()
-    states = {row.module_id: LearnerState.from_dict(row.state) for row in rows}
+    rows = {row.module_id: row for row in db.session.scalars(
+        select(LearnerModuleState).where(LearnerModuleState.learner_id == learner.id))}
+    states = {module_id: _state_of(row, module_id) for module_id, row in rows.items()}
     # The lesson counts in its own module, and in any module where it fixes a mix-up the learner showed.
     touched = {lesson.module_id} | {m for m, st in states.items() if set(st.pending) & set(lesson.fixes)}
     for module_id in touched:
         state = states.get(module_id) or LearnerState(module_id)
-        _save_state(learner, state.after_lesson(lesson, now, current_parameters()))
+        _save_state(learner, state.after_lesson(lesson, now, current_parameters()), rows.get(module_id))
     learner.last_active_at = now
     db.session.commit()
 
 
 def offer_help(learner: Learner, module: Module, skill_id: str) -> None:
     """Record that the learner has been pointed to a tutor for a skill they are stuck on."""
-    state = load_state(learner, module)
-    _save_state(learner, state.after_help(skill_id))
+    row = _state_row(learner, module.id)
+    _save_state(learner, _state_of(row, module.id).after_help(skill_id), row)
     db.session.commit()
 
 
@@ -112,10 +119,10 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     )
     db.session.add(record)
     now = utcnow()
-    module = current_course().module(question.module_id)
-    state = load_state(learner, module).after_answer(
+    row = _state_row(learner, question.module_id)
+    state = _state_of(row, question.module_id).after_answer(
         question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions)
-    _save_state(learner, state)
+    _save_state(learner, state, row)
     learner.last_active_at = now
     db.session.commit()
     return Recorded(record, marking, state)
