@@ -130,7 +130,7 @@ def lesson_read(lesson_id: str):
     lesson = _lesson_or_404(lesson_id)
     learner = services.current_learner(create=True)
     services.mark_read(learner, lesson)
-    return redirect(url_for("learner.continue_module", module_id=request.form.get("module") or lesson.module_id))
+    return redirect(url_for("learner.continue_module", module_id=lesson.module_id))
 
 
 def _hints_shown(question, raw: str | None) -> int:
