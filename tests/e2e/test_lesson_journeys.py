@@ -426,7 +426,7 @@ def test_a_learner_follows_the_engine_through_a_module_with_javascript_turned_of
     page.set_content("<title>before</title><script>document.title = 'script ran'</script>")
     expect(page).to_have_title("before")
     module = quiz.course.module(NO_JS_MODULE_ID)
-    done = {"empty": False, "typed wrong": False}
+    done = {"empty": False}
 
     def answer(page: Page, question: Question, journey: Journey) -> bool:
         skill = quiz.course.skills[question.skill]
@@ -435,22 +435,22 @@ def test_a_learner_follows_the_engine_through_a_module_with_javascript_turned_of
             expect(page.get_by_role("alert")).to_contain_text("There is a problem")
             expect(page).to_have_title(f"Error: Question: {skill.title} – {module.title} – Skills Passport")
             done["empty"] = True
-        if question.kind == "typed" and not done["typed wrong"]:
-            page.get_by_role("textbox", name="Type your answer").fill("I do not know")
-            quiz.check_answer_button(page).click()
-            expect(feedback_box(page)).to_contain_text("Not quite")
-            expect(feedback_box(page)).to_contain_text("You answered: I do not know")
-            expect(feedback_box(page)).to_contain_text(
-                f"The right answer is: {question.correct_options[0].text}")
-            done["typed wrong"] = True
-            return False
         quiz.answer_with_mouse(page, question)
         return True
+
+    # A typed answer, wrong: taken straight from a question's address, as the engine may not ask one here.
+    typed = quiz.questions_of_each_kind()["typed"]
+    page.goto(f"/questions/{typed.id}")
+    page.get_by_role("textbox", name="Type your answer").fill("I do not know")
+    quiz.check_answer_button(page).click()
+    expect(feedback_box(page)).to_contain_text("Not quite")
+    expect(feedback_box(page)).to_contain_text("You answered: I do not know")
+    expect(feedback_box(page)).to_contain_text(f"The right answer is: {typed.correct_options[0].text}")
 
     reason = start_module_with_mouse(page, module)
     journey = follow_the_engine(page, quiz, module, Learner(answer, click), reason)
     expect_finished(page, module)
-    assert done == {"empty": True, "typed wrong": True}, (done, journey)
+    assert done == {"empty": True}, (done, journey)
     print(f"no-JavaScript journey: {journey.answers} answers, lessons read: {journey.lessons}")
 
 
