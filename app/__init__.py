@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 from flask import Flask
 
@@ -18,6 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.FIXED)
     app.config.from_mapping(overrides)
     app.logger.setLevel(app.config["LOG_LEVEL"])
+    if not app.config.get("ISSUER_EMAIL") and not app.testing:
+        app.logger.warning("ISSUER_EMAIL is not set: shared Open Badges will lack the issuer's contact email, "
+                           "which badge wallets require")
 
     from .extensions import csrf, db, login_manager, migrate
     db.init_app(app)
@@ -45,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .learner import bp as learner_bp
     app.register_blueprint(learner_bp)
 
+    from .badges import bp as badges_bp
+    app.register_blueprint(badges_bp)
+
     from .api import bp as api_bp
     csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies, so there is nothing to forge
     app.register_blueprint(api_bp)
@@ -57,6 +64,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Return the name learners see for a skill."""
         skill = content.current_course().skills.get(skill_id)
         return skill.title if skill else skill_id
+
+    @app.template_filter()
+    def format_date(value) -> str:
+        """Write a date as people read it: 23 November 2026."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return f"{value.day} {value:%B %Y}" if value else ""
 
     app.after_request(_security_headers)
     return app

@@ -99,7 +99,48 @@ def fit(output: str | None) -> None:
         click.echo(f"Wrote {target}")
 
 
+badges_cli = AppGroup("badges", help="Look at and revoke passport badges.")
+
+
+@badges_cli.command("list")
+@click.option("--learner", "learner_id", type=int, help="Only this learner's badges (their number).")
+def list_badges(learner_id: int | None) -> None:
+    """Print the badges awarded: id, learner, topic, level, date, and whether shared or revoked."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Award
+
+    query = select(Award).order_by(Award.awarded_at, Award.id)
+    if learner_id is not None:
+        query = query.where(Award.learner_id == learner_id)
+    for award in db.session.scalars(query):
+        notes = [n for n, on in (("shared", award.shared), (f"revoked: {award.revoked_reason}", award.revoked)) if on]
+        click.echo(f"{award.public_id}  learner {award.learner_id}  {award.module_id}  {award.level}  "
+                   f"{award.awarded_at:%Y-%m-%d}" + (f"  ({'; '.join(notes)})" if notes else ""))
+
+
+@badges_cli.command("revoke")
+@click.argument("badge_id")
+@click.option("--reason", required=True, help="Why, in words the learner and an employer will read.")
+@click.option("--by", "by", required=True, help="Your name, kept with the revocation.")
+def revoke_badge(badge_id: str, reason: str, by: str) -> None:
+    """Revoke a badge: its check page and Open Badge then say it was revoked, and why."""
+    from .badges import awards
+
+    award = awards.find_award(badge_id)
+    if award is None:
+        raise click.ClickException(f"no badge has the id '{badge_id}': `flask badges list` shows them")
+    if award.revoked:
+        raise click.ClickException(f"badge '{badge_id}' was already revoked on {award.revoked_at:%Y-%m-%d}")
+    if not reason.strip():
+        raise click.ClickException("give a reason: the learner and anyone checking the badge will see it")
+    awards.revoke(award, reason, by)
+    click.echo(f"Revoked {award.level} in {award.module_id} for learner {award.learner_id}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(content_cli)
     app.cli.add_command(engine_cli)
+    app.cli.add_command(badges_cli)

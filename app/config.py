@@ -65,6 +65,11 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": secure,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "NEXT_STEP_POLICY": os.environ.get("NEXT_STEP_POLICY", "adaptive"),
+        # Badges name their issuer and live at fixed addresses: give the site's public address
+        # (https://passport.example.org) so they stay valid behind a proxy; blank: the request's own.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
+        "ISSUER_NAME": os.environ.get("ISSUER_NAME", "Skills Passport"),
+        "ISSUER_EMAIL": os.environ.get("ISSUER_EMAIL", ""),
     }
 
 

@@ -1,11 +1,12 @@
-"""The database tables: learners, the lessons they have read, and every answer they gave."""
+"""The database tables: learners, the lessons they have read, every answer they gave, and their badges."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -24,6 +25,13 @@ class Learner(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The name shown on the learner's certificate and on pages they share; nothing if they give none.
+    display_name: Mapped[str | None] = mapped_column(String(80))
+
+
+def new_public_id() -> str:
+    """Return a random id for a public address: long enough that nobody can guess one."""
+    return secrets.token_urlsafe(16)
 
 
 class ApiToken(db.Model):
@@ -70,6 +78,8 @@ class AnswerRecord(db.Model):
     given: Mapped[str] = mapped_column(String(1000))  # the answer in words, for tutors
     correct: Mapped[bool]
     hints_used: Mapped[int] = mapped_column(default=0)
+    # The learner said someone helped them: the answer is kept but counts for no badge.
+    helped: Mapped[bool] = mapped_column(default=False, server_default=false())
     misconceptions: Mapped[list] = mapped_column(JSON, default=list)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -89,6 +99,49 @@ class LearnerModuleState(db.Model):
     module_id: Mapped[str] = mapped_column(String(100))
     state: Mapped[dict] = mapped_column(JSON)  # engine.progress.LearnerState.as_dict()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Award(db.Model):
+    """A passport level a learner earned in a module, with what they showed to earn it.
+
+    An award is made once and kept: estimates falling later do not take it away.
+    A tutor or admin may revoke it, with a reason; the row stays so checks can say so.
+    """
+
+    __tablename__ = "awards"
+    __table_args__ = (UniqueConstraint("learner_id", "module_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))
+    awarded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="SET NULL"))
+    evidence: Mapped[dict] = mapped_column(JSON)  # engine.passport.evidence()
+    # Open Badges keeps the recipient private: only a salted hash of who it is goes in the badge.
+    recipient_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    shared: Mapped[bool] = mapped_column(default=False)  # its check page and badge answer publicly
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+    @property
+    def revoked(self) -> bool:
+        """Say whether the award was revoked."""
+        return self.revoked_at is not None
+
+
+class PassportShare(db.Model):
+    """A link a learner made to show their whole passport. Withdrawing it makes the link stop working."""
+
+    __tablename__ = "passport_shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
 
 
 @event.listens_for(AnswerRecord, "before_update")

@@ -15,11 +15,10 @@ from engine.answers import Answer, Marking, mark
 from engine.model import Lesson, Module, Question
 from engine.progress import POLICIES, LearnerState, Situation, Step
 
+from .badges.awards import award_due
 from .content import current_course, current_parameters
 from .extensions import db
-from .models import AnswerRecord, Learner, LearnerModuleState, LessonRead, utcnow
-
-
+from .models import AnswerRecord, Award, Learner, LearnerModuleState, LessonRead, utcnow
 
 
 def current_learner(create: bool = False) -> Learner | None:
@@ -100,10 +99,12 @@ class Recorded:
     record: AnswerRecord
     marking: Marking
     state: LearnerState
+    awards: list[Award]  # passport levels this answer earned
 
 
-def record_answer(learner: Learner, question: Question, answer: Answer, hints_used: int) -> Recorded:
-    """Mark an answer and add it to the answer record."""
+def record_answer(learner: Learner, question: Question, answer: Answer, hints_used: int,
+                  helped: bool = False) -> Recorded:
+    """Mark an answer, add it to the answer record, and award any passport level it earned."""
     marking = mark(question, answer)
     record = AnswerRecord(
         learner_id=learner.id,
@@ -115,17 +116,21 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
         given=answer.describe(question)[:1000],
         correct=marking.correct,
         hints_used=max(0, min(hints_used, len(question.hints))),
+        helped=helped,
         misconceptions=list(marking.misconceptions),
     )
     db.session.add(record)
     now = utcnow()
     row = _state_row(learner, question.module_id)
     state = _state_of(row, question.module_id).after_answer(
-        question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions)
+        question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions, helped)
     _save_state(learner, state, row)
     learner.last_active_at = now
+    db.session.flush()  # the answer's id, for the awards it earns
+    module = current_course().module(question.module_id)
+    awards = award_due(learner, module, state, now, record) if module is not None and not helped else []
     db.session.commit()
-    return Recorded(record, marking, state)
+    return Recorded(record, marking, state, awards)
 
 
 def answer_for(learner: Learner | None, answer_id: int) -> AnswerRecord | None:

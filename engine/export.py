@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import LEVEL_MEANINGS, Course, Lesson, Question
+from .model import LEVEL_MEANINGS, LEVELS, Course, Lesson, Question
 
 
 def question_data(question: Question) -> dict:
@@ -63,6 +63,12 @@ def course_data(course: Course) -> dict:
                 "glossary": [{"slug": w.slug, "word": w.word, "forms": list(w.forms), "html": w.html}
                              for w in module.glossary],
                 "lessons": [lesson_data(lesson) for lesson in module.lessons],
+                "passport": {
+                    "skills": {level: list(module.passport.skills_for(level)) for level in LEVELS},
+                    "review_questions": module.passport.review_questions,
+                    "review_right": module.passport.review_right,
+                    "review_after_days": module.passport.review_after_days,
+                },
             }
             for module in course.modules
         ],

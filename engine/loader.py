@@ -26,6 +26,7 @@ from .model import (
     Lesson,
     Module,
     Option,
+    PassportRules,
     Problem,
     Question,
     Skill,
@@ -60,7 +61,10 @@ FENCE_LINE = re.compile(r"^\s*:::")
 CLOSING_FENCE = re.compile(r"^\s*:::\s*$")
 UNSAFE_HTML = re.compile(r"<\s*(script|iframe|style|object|embed|form)\b|\son\w+\s*=", re.IGNORECASE)
 
-MODULE_KEYS = {"id": True, "title": True, "summary": True, "order": False, "skills": True}
+MODULE_KEYS = {"id": True, "title": True, "summary": True, "order": False, "skills": True, "passport": False}
+# The passport's settings in module.md, with the ranges of the gold review's numbers.
+PASSPORT_KEYS = set(LEVELS) | {"review questions", "review right", "review after days"}
+REVIEW_RANGES = {"review questions": (1, 30), "review right": (1, 30), "review after days": (0, 365)}
 LESSON_KEYS = {
     "id": True,
     "title": True,
@@ -245,6 +249,8 @@ class ModuleDraft:
 
     module: Module
     skills_line: int
+    passport: PassportRules | None = None  # as written; None: worked out from the lessons' levels
+    passport_line: int = 1
 
     @property
     def id(self) -> str:
@@ -294,6 +300,7 @@ def read_module(path: Path, rel: str, report: FileReport, image_url: ImageUrl) -
                     report.error(settings.line("skills"), f"skill '{skill_id}' needs a name after the colon")
                 else:
                     skills.append(Skill(skill_id, skill_title.strip(), module_id or ""))
+    passport = _read_passport(settings, [s.id for s in skills], report) if "passport" in settings.values else None
     _check_html(tokens, report)
     _check_images(tokens, path.parent, report)
     if not report.ok or module_id is None:
@@ -310,7 +317,77 @@ def read_module(path: Path, rel: str, report: FileReport, image_url: ImageUrl) -
         folder=str(path.parent),
         source=Source(rel, 1),
     )
-    return ModuleDraft(module, settings.line("skills"))
+    return ModuleDraft(module, settings.line("skills"), passport, settings.line("passport"))
+
+
+def _read_passport(settings: Settings, skill_ids: list[str], report: FileReport) -> PassportRules | None:
+    """Read the passport's rules: the skills each level adds, and the gold review's numbers."""
+    line = settings.line("passport")
+    value = settings.values["passport"]
+    example = "'passport:' then indented lines like 'bronze: [skill-id, other-skill]' and 'review questions: 6'"
+    if not isinstance(value, dict):
+        report.error(line, f"'passport' must be {example}")
+        return None
+    levels: dict[str, tuple[str, ...]] = {}
+    numbers: dict[str, int] = {}
+    placed: dict[str, str] = {}
+    ok = True
+    for key, item in value.items():
+        if key not in PASSPORT_KEYS:
+            report.error(line, f"unknown passport setting '{key}'{suggest(str(key), sorted(PASSPORT_KEYS))}")
+            ok = False
+        elif key in REVIEW_RANGES:
+            low, high = REVIEW_RANGES[key]
+            if not isinstance(item, str) or not item.strip().isdigit() or not low <= int(item) <= high:
+                report.error(line, f"passport '{key}' must be a whole number from {low} to {high}, not '{item}'")
+                ok = False
+            else:
+                numbers[key] = int(item)
+        else:
+            ids = [item] if isinstance(item, str) and item.strip() else item
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                report.error(line, f"passport '{key}' must be a list of skill ids in square brackets, like "
+                                   "[make-a-password]")
+                ok = False
+                continue
+            for skill_id in ids:
+                if skill_id not in skill_ids:
+                    report.error(line, f"passport '{key}' names the skill '{skill_id}', which is not in this "
+                                       f"module's skills{suggest(skill_id, skill_ids)}")
+                    ok = False
+                elif skill_id in placed:
+                    report.error(line, f"the skill '{skill_id}' is under both passport '{placed[skill_id]}' and "
+                                       f"'{key}': put each skill under one level")
+                    ok = False
+                else:
+                    placed[skill_id] = key
+            levels[key] = tuple(ids)
+    questions = numbers.get("review questions", PassportRules({}).review_questions)
+    right = numbers.get("review right", min(questions, PassportRules({}).review_right))
+    if right > questions:
+        report.error(line, f"passport 'review right' ({right}) cannot be more than 'review questions' ({questions})")
+        ok = False
+    if not ok:
+        return None
+    for skill_id in skill_ids:
+        if skill_id not in placed:
+            report.warn(line, f"the skill '{skill_id}' is under no passport level, so no badge needs it")
+    return PassportRules({level: levels.get(level, ()) for level in LEVELS}, questions, right,
+                         numbers.get("review after days", PassportRules({}).review_after_days))
+
+
+def _passport_from_levels(module: Module, lessons: list[Lesson]) -> PassportRules:
+    """Work out the passport's rules when module.md gives none: each skill counts at the
+    lowest level of the main lessons that teach it."""
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    lowest: dict[str, int] = {}
+    for lesson in lessons:
+        if lesson.is_remedial or lesson.level not in rank:
+            continue
+        for skill_id in lesson.skills:
+            lowest[skill_id] = min(lowest.get(skill_id, len(LEVELS)), rank[lesson.level])
+    levels = {level: tuple(s.id for s in module.skills if lowest.get(s.id) == i) for i, level in enumerate(LEVELS)}
+    return PassportRules(levels)
 
 
 def _read_text(path: Path, report: FileReport) -> str | None:
@@ -881,12 +958,12 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
             glossary_report = FileReport(rel(folder / GLOSSARY_FILE))
             glossary = read_glossary(folder / GLOSSARY_FILE, glossary_report, draft)
             problems.extend(glossary_report.problems)
-            draft = ModuleDraft(replace(draft.module, glossary=glossary), draft.skills_line)
+            draft = replace(draft, module=replace(draft.module, glossary=glossary))
         if draft is not None and (folder / PARAMETERS_FILE).is_file():
             parameters_report = FileReport(rel(folder / PARAMETERS_FILE))
             parameters = read_parameters(folder / PARAMETERS_FILE, parameters_report, draft)
             problems.extend(parameters_report.problems)
-            draft = ModuleDraft(replace(draft.module, parameters=parameters), draft.skills_line)
+            draft = replace(draft, module=replace(draft.module, parameters=parameters))
         lessons_here: list[LessonDraft] = []
         for path in markdown_files:
             lesson_report = FileReport(rel(path))
@@ -915,7 +992,8 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
                   and all_lessons[d.lesson.id] is d]
         lessons = [_with_prerequisites(d.lesson, prerequisites[d.lesson.id]) for d in drafts]
         lessons = _in_order(lessons, [d.order_key for d in drafts])
-        modules.append(replace(draft.module, lessons=tuple(lessons)))
+        passport = draft.passport or _passport_from_levels(draft.module, lessons)
+        modules.append(replace(draft.module, lessons=tuple(lessons), passport=passport))
         _check_skills_used(draft, lessons, problems)
     course = Course.build(modules, [])
     _check_remedies(course, problems)

@@ -145,6 +145,24 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class PassportRules:
+    """What a learner must show in a module to earn each passport level.
+
+    Each level needs the level below it, the skills listed for it mastered, and,
+    for gold, a mixed review of the module passed on their own some days after silver.
+    """
+
+    skills: Mapping[str, tuple[str, ...]]  # level -> skills that level adds
+    review_questions: int = 6
+    review_right: int = 5
+    review_after_days: int = 3
+
+    def skills_for(self, level: str) -> tuple[str, ...]:
+        """Return the skills a level adds to the one below it."""
+        return tuple(self.skills.get(level, ()))
+
+
+@dataclass(frozen=True)
 class Module:
     """A topic, such as online banking: a folder of lessons."""
 
@@ -160,6 +178,7 @@ class Module:
     glossary: tuple[GlossaryWord, ...] = ()
     # Per-skill settings of the mastery model, from parameters.md: skill id -> {name: value}.
     parameters: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    passport: PassportRules = field(default_factory=lambda: PassportRules({}))
 
     @property
     def path_lessons(self) -> tuple[Lesson, ...]:

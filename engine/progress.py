@@ -35,6 +35,14 @@ REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is
 DIAGNOSTIC_BONUS = 0.6  # bits: what seeing which mix-up a struggling learner has is worth, next to information
 
 
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _parse_when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 @dataclass(frozen=True)
 class LearnerState:
     """What the engine keeps about one learner in one module."""
@@ -48,6 +56,12 @@ class LearnerState:
     misconceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by skill
     help_offered: frozenset[str] = frozenset()  # stuck skills a tutor's help was offered for
     answers: int = 0
+    # The gold review: a mixed set of questions on the whole module, answered without help.
+    review_started: datetime | None = None  # set while a review is under way
+    review_size: tuple[int, int] = (0, 0)  # (questions, right answers needed to pass)
+    review_answers: tuple[tuple[str, str, bool], ...] = ()  # (question, skill, right), latest review
+    review_passed: datetime | None = None
+    review_failed: datetime | None = None
 
     def skill(self, skill_id: str, params: Parameters) -> SkillState:
         """Return the state of one skill (a fresh one if nothing is known yet)."""
@@ -58,19 +72,48 @@ class LearnerState:
         """Say whether the learner has done anything in the module."""
         return bool(self.lessons_read or self.answers)
 
+    @property
+    def reviewing(self) -> bool:
+        """Say whether a gold review is under way."""
+        return self.review_started is not None
+
+    def start_review(self, at: datetime, questions: int, right: int) -> "LearnerState":
+        """Return the state with a new gold review under way."""
+        return replace(self, review_started=at, review_size=(questions, right), review_answers=())
+
+    def _after_review_answer(self, question: Question, correct: bool, at: datetime) -> "LearnerState":
+        if not self.reviewing or any(q == question.id for q, _, _ in self.review_answers):
+            return self
+        answers = self.review_answers + ((question.id, question.skill, correct),)
+        questions, needed = self.review_size
+        if len(answers) < questions:
+            return replace(self, review_answers=answers)
+        passed = sum(right for _, _, right in answers) >= needed
+        return replace(self, review_answers=answers, review_started=None,
+                       review_passed=at if passed else self.review_passed,
+                       review_failed=None if passed else at)
+
     def after_answer(self, question: Question, correct: bool, at: datetime, params: Parameters,
-                     hints_used: int = 0, misconceptions: tuple[str, ...] = ()) -> "LearnerState":
-        """Return the state after the learner answers a question."""
+                     hints_used: int = 0, misconceptions: tuple[str, ...] = (),
+                     helped: bool = False) -> "LearnerState":
+        """Return the state after the learner answers a question.
+
+        A right answer given with someone's help shows nothing about what the learner
+        can do alone, so it leaves the estimate as it was and does not count in a review.
+        """
         skill_params = params.for_skill(question.skill)
         before = self.skill(question.skill, params)
-        after = after_answer(before, skill_params, guess_rate(question), correct, at, hints_used)
+        if helped and correct:
+            after = before
+        else:
+            after = after_answer(before, skill_params, guess_rate(question), correct, at, hints_used)
         if not before.lesson_read:
             after = replace(after, placement_asked=before.placement_asked + 1)
         seen = self.misconceptions.get(question.skill, ())
         help_offered = self.help_offered
-        if after.attempts_without_progress == 0:
+        if after.attempts_without_progress == 0 and not (helped and correct):
             help_offered = help_offered - {question.skill}
-        return replace(
+        state = replace(
             self,
             skills={**self.skills, question.skill: after},
             results={**self.results, question.id: correct},
@@ -81,6 +124,7 @@ class LearnerState:
             help_offered=help_offered,
             answers=self.answers + 1,
         )
+        return state if helped else state._after_review_answer(question, correct, at)
 
     def after_lesson(self, lesson: Lesson, at: datetime, params: Parameters) -> "LearnerState":
         """Return the state after the learner reads a lesson."""
@@ -111,6 +155,11 @@ class LearnerState:
             "misconceptions": {k: list(v) for k, v in self.misconceptions.items()},
             "help_offered": sorted(self.help_offered),
             "answers": self.answers,
+            "review_started": _when(self.review_started),
+            "review_size": list(self.review_size),
+            "review_answers": [list(a) for a in self.review_answers],
+            "review_passed": _when(self.review_passed),
+            "review_failed": _when(self.review_failed),
         }
 
     @classmethod
@@ -126,6 +175,11 @@ class LearnerState:
             misconceptions={k: tuple(v) for k, v in data.get("misconceptions", {}).items()},
             help_offered=frozenset(data.get("help_offered", ())),
             answers=int(data.get("answers", 0)),
+            review_started=_parse_when(data.get("review_started")),
+            review_size=tuple(data.get("review_size", (0, 0))),
+            review_answers=tuple((q, s, bool(r)) for q, s, r in data.get("review_answers", ())),
+            review_passed=_parse_when(data.get("review_passed")),
+            review_failed=_parse_when(data.get("review_failed")),
         )
 
 
@@ -234,10 +288,10 @@ def information(p: float, guess: float, slip: float) -> float:
     return _entropy(p) - (p_right * _entropy(after_right) + (1 - p_right) * _entropy(after_wrong))
 
 
-def best_question(situation: Situation, skill_id: str) -> Question | None:
-    """Return the question that tells the most about a skill, not one asked just now."""
+def best_question(situation: Situation, skill_id: str, exclude: frozenset[str] = frozenset()) -> Question | None:
+    """Return the question that tells the most about a skill, not one asked just now (nor one excluded)."""
     state = situation.state
-    questions = [q for q in situation.course.questions.values() if q.skill == skill_id]
+    questions = [q for q in situation.course.questions.values() if q.skill == skill_id and q.id not in exclude]
     if not questions:
         return None
     too_soon = set(state.recent[-NOT_AGAIN_WITHIN:])
@@ -284,11 +338,37 @@ def _remedy_for(situation: Situation, tags) -> Lesson | None:
     return None
 
 
+def review_question(situation: Situation) -> Step | None:
+    """Return the next question of a gold review under way: the skill asked least so far, in a
+    question not yet asked in this review."""
+    state = situation.state
+    if not state.reviewing:
+        return None
+    asked = frozenset(q for q, _, _ in state.review_answers)
+    counts = {s.id: 0 for s in situation.module.skills}
+    for _, skill_id, _ in state.review_answers:
+        if skill_id in counts:
+            counts[skill_id] += 1
+    for skill_id in sorted(counts, key=lambda s: counts[s]):  # sorted() keeps module order on ties
+        question = best_question(situation, skill_id, exclude=asked)
+        if question is not None:
+            number, total = len(state.review_answers) + 1, state.review_size[0]
+            return _ask(situation, question, f"Gold review, question {number} of {total}: "
+                                             f"“{_skill_title(situation, skill_id)}”. Answer it on your own.",
+                        "gold review")
+    return None
+
+
 def adaptive(situation: Situation) -> Step:
     """Choose the next step from what the learner has shown: the project's engine."""
     module, state = situation.module, situation.state
     skill_ids = [s.id for s in module.skills]
     known = {s: situation.estimate(s) for s in skill_ids}
+
+    # 0. A gold review under way comes first: a test is not interrupted by lessons.
+    review = review_question(situation)
+    if review is not None:
+        return review
 
     # 1. A wrong answer showed a common mix-up: offer the short lesson that fixes it.
     remedy = _remedy_for(situation, state.pending)

@@ -57,7 +57,8 @@ def openapi_document() -> dict:
                 "summary": "Answer a question",
                 "description": "Single choice and true-false: {\"choice\": key}. Multiple: {\"choices\": [keys]}. "
                                "Typed: {\"typed\": text}. Ordering: {\"order\": [keys in order]}. "
-                               "Optional \"hints_used\": how many hints the learner saw.",
+                               "Optional \"hints_used\": how many hints the learner saw; \"helped\": true when "
+                               "someone helped (the answer then counts for no badge).",
                 "security": BEARER,
                 "parameters": [{"name": "question_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
@@ -71,6 +72,13 @@ def openapi_document() -> dict:
                 "security": BEARER,
                 "responses": {"200": _json({"type": "object", "properties": {
                     "skills": {"type": "array", "items": _ref("SkillLevel")}}}, "Every skill"), "401": ERROR},
+            }},
+            "/me/badges": {"get": {
+                "summary": "Read the learner's passport: each module's level, badges and next move",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "modules": {"type": "array", "items": _ref("PassportModule")}}}, "Every module"),
+                    "401": ERROR},
             }},
             "/openapi.json": {"get": {"summary": "This document",
                                       "responses": {"200": {"description": "The OpenAPI document"}}}},
@@ -104,7 +112,7 @@ def openapi_document() -> dict:
                     "choice": {"type": "string"}, "choices": {"type": "array", "items": {"type": "string"}},
                     "typed": {"type": "string", "maxLength": 200},
                     "order": {"type": "array", "items": {"type": "string"}},
-                    "hints_used": {"type": "integer", "minimum": 0}}},
+                    "hints_used": {"type": "integer", "minimum": 0}, "helped": {"type": "boolean"}}},
                 "Marking": {"type": "object", "required": ["answer_id", "correct", "next"], "properties": {
                     "answer_id": {"type": "integer"}, "correct": {"type": "boolean"}, "given": {"type": "string"},
                     "right_answers": {"type": "array", "items": {"type": "string"}},
@@ -114,7 +122,18 @@ def openapi_document() -> dict:
                     "misconceptions": {"type": "array", "items": {"type": "string"}},
                     "remedies": {"type": "array", "items": {"type": "object", "properties": {
                         "id": {"type": "string"}, "title": {"type": "string"}}}},
+                    "helped": {"type": "boolean"},
+                    "badges": {"type": "array", "items": _ref("Badge"), "description": "Levels this answer earned"},
                     "next": _ref("Step")}},
+                "Badge": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "module": {"type": "string"},
+                    "level": {"enum": ["bronze", "silver", "gold"]},
+                    "awarded_at": {"type": "string", "format": "date-time"}, "shared": {"type": "boolean"},
+                    "revoked": {"type": "boolean"}, "revoked_reason": {"type": ["string", "null"]},
+                    "skills": {"type": "array", "items": {"type": "string"}}}},
+                "PassportModule": {"type": "object", "properties": {
+                    "module": {"type": "string"}, "level": {"enum": ["bronze", "silver", "gold", None]},
+                    "next": {"type": "string"}, "badges": {"type": "array", "items": _ref("Badge")}}},
                 "SkillLevel": {"type": "object", "properties": {
                     "id": {"type": "string"}, "title": {"type": "string"}, "module": {"type": "string"},
                     "level": {"enum": ["not started", "learning", "secure", "mastered"]},

@@ -15,6 +15,7 @@ from engine.mastery import estimate, level
 from engine.progress import Step
 
 from .. import services
+from ..badges import awards
 from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import ApiToken, Learner
@@ -178,7 +179,8 @@ def answer(question_id: str):
     except AnswerError as exc:
         raise ApiError(422, str(exc)) from None
     hints = body.get("hints_used", 0)
-    recorded = services.record_answer(g.learner, question, given, hints if isinstance(hints, int) else 0)
+    recorded = services.record_answer(g.learner, question, given, hints if isinstance(hints, int) else 0,
+                                      helped=body.get("helped") is True)
     marking = recorded.marking
     course = current_course()
     module = course.module(question.module_id)
@@ -192,8 +194,30 @@ def answer(question_id: str):
                    "right": line.option.correct, "html": line.feedback_html} for line in marking.lines],
         misconceptions=list(marking.misconceptions),
         remedies=[{"id": lesson.id, "title": lesson.title} for lesson in remedies],
+        helped=recorded.record.helped,
+        badges=[badge_data(award) for award in recorded.awards],
         next=step_data(services.next_step(g.learner, module, recorded.state)),
     ), 201
+
+
+def badge_data(award) -> dict:
+    """Return an award as the API shows it."""
+    return {"id": award.public_id, "module": award.module_id, "level": award.level,
+            "awarded_at": award.awarded_at.isoformat() + "Z", "shared": award.shared,
+            "revoked": award.revoked, "revoked_reason": award.revoked_reason,
+            "skills": [s["id"] for s in award.evidence.get("skills", [])]}
+
+
+@bp.get("/me/badges")
+@learner_required
+def badges():
+    """Return the learner's passport: each module's awards and the next move towards the next level."""
+    return jsonify(modules=[{
+        "module": row.module.id,
+        "level": row.best.level if row.best else None,
+        "next": row.next_move,
+        "badges": [badge_data(award) for award in row.awards.values()],
+    } for row in awards.passport_of(g.learner)])
 
 
 @bp.get("/me/skills")

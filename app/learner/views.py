@@ -12,6 +12,7 @@ from engine.mastery import LEVEL_MEANINGS, LEVELS, level
 from engine.progress import lesson_progress
 
 from .. import services
+from ..badges import awards
 from ..content import current_course, current_parameters
 from . import bp
 
@@ -79,7 +80,8 @@ def module(module_id: str):
     step = services.next_step(learner, module, state)
     skills = _skill_levels(module, state)
     return render_template("learner/module.html", module=module, progress=progress, step=step,
-                           started=state.started, skills=skills,
+                           started=state.started, skills=skills, now=services.utcnow(),
+                           passport=awards.passport_of(learner, [module])[0],
                            mastered_skills=[skill.id for skill, name in skills if name == "mastered"],
                            levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
 
@@ -161,7 +163,8 @@ def question(question_id: str):
             chosen = fields
         else:
             learner = services.current_learner(create=True)
-            recorded = services.record_answer(learner, question, answer, hints)
+            recorded = services.record_answer(learner, question, answer, hints,
+                                              helped=request.form.get("helped") == "yes")
             return redirect(url_for("learner.feedback", answer_id=recorded.record.id))
     course = current_course()
     lesson = course.lessons[question.lesson_id]
@@ -212,6 +215,7 @@ def feedback(answer_id: int):
         step=step,
         step_url=_step_url(step),
         step_lesson=course.lessons.get(step.lesson_id) if step.kind == "lesson" else None,
+        new_awards=awards.earned_by(record),
     )
 
 

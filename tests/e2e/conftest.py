@@ -320,8 +320,24 @@ class Quiz:
                                  self._walked(STUCK_MODULE_ID, False, "You have worked through this topic")))
         pages.append(LearnerPage(f"module {FINISHED_MODULE_ID}, finished",
                                  self._walked(FINISHED_MODULE_ID, True, "You have finished this topic")))
+        pages.extend(self.passport_pages())
         pages.append(LearnerPage("page not found", _go("/modules/no-such-module", "Page not found", status=404)))
         return pages
+
+    def passport_pages(self) -> list[LearnerPage]:
+        """List the passport's pages, for a learner who has finished FINISHED_MODULE_ID (bronze and silver)."""
+        module = self.course.module(FINISHED_MODULE_ID)
+        return [
+            LearnerPage("passport, not shared", _passport_unshared),
+            LearnerPage("passport, shared, with a shared badge", _passport_shared(module.title)),
+            LearnerPage("passport check page, valid", _follow_share_link),
+            LearnerPage("badge check page, valid", _badge_check(module.title)),
+            LearnerPage("certificate to print", _go("/passport/certificate", "Digital Skills Passport")),
+            LearnerPage("check a code, not found", _go("/check?code=NOPE+NOPE", "Check a Digital Skills Passport",
+                                                       status=404)),
+            LearnerPage("what silver takes", _go(f"/badges/topics/{module.id}/silver/criteria",
+                                                 f"Silver in {module.title}")),
+        ]
 
     @staticmethod
     def _first_step(module_id: str) -> Callable[[Page], None]:
@@ -405,6 +421,41 @@ def _open_levels(page: Page) -> None:
     """Open a module page's "What the levels mean", so its contents are checked too."""
     page.get_by_text("What the levels mean", exact=True).click()
     expect(page.get_by_text("Mastered", exact=True).last).to_be_visible()
+
+
+def _passport_unshared(page: Page) -> None:
+    page.goto("/passport")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your Digital Skills Passport")
+    page.get_by_text("What bronze, silver and gold mean", exact=True).click()
+    expect(page.get_by_role("button", name="Make a link to my passport")).to_be_visible()
+
+
+def _passport_shared(module_title: str) -> Callable[[Page], None]:
+    def visit(page: Page) -> None:
+        page.goto("/passport")
+        page.get_by_label("Name to show on your certificate and shared pages").fill("Sam T.")
+        page.get_by_role("button", name="Save name").click()
+        page.get_by_role("button", name="Make a link to my passport").click()
+        expect(page.get_by_role("button", name="Stop sharing my passport")).to_be_visible()
+        page.get_by_role("button", name=f"Share this badge for {module_title}, bronze").click()
+        expect(page.get_by_role("button", name=f"Stop sharing this badge for {module_title}, bronze")).to_be_visible()
+    return visit
+
+
+def _follow_share_link(page: Page) -> None:
+    page.goto("/passport")
+    page.locator(".share-link a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digital Skills Passport")
+    expect(page.locator(".verdict")).to_contain_text("Valid.")
+
+
+def _badge_check(module_title: str) -> Callable[[Page], None]:
+    def visit(page: Page) -> None:
+        page.goto("/passport")
+        page.get_by_role("link", name=f"check page for {module_title}, bronze").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Bronze in {module_title}")
+        expect(page.locator(".verdict")).to_contain_text("Valid.")
+    return visit
 
 
 def _question_url(question: Question) -> str:

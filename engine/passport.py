@@ -1,0 +1,212 @@
+"""The Digital Skills Passport: which levels a learner has earned in a module, and what is left.
+
+A module's rules (`Module.passport`, from its module.md) list the skills each
+level adds. A level is earned when the level below it is held and its skills
+are mastered in the engine's estimates. Gold also needs a gold review: a mixed
+set of questions on the whole module, started at least a few days after silver
+and passed without help, so gold shows the learner kept what they learned.
+
+The rules only read the engine's state; the app keeps the awards. An award,
+once made, is kept even if estimates later fall: the learner is nudged to
+review instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Mapping
+
+from .mastery import MASTERED, Parameters, estimate
+from .model import LEVELS, Module, Skill
+from .progress import REVIEW_BELOW, LearnerState
+
+RETRY_AFTER_DAYS = 1  # a failed gold review can be taken again after this long
+
+
+@dataclass(frozen=True)
+class Held:
+    """A level the learner was awarded in a module."""
+
+    awarded_at: datetime
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class SkillShown:
+    """One skill a level needs, and how the learner stands in it."""
+
+    skill: Skill
+    estimate: float
+    mastered_at: datetime | None  # when the engine first judged it mastered
+
+    @property
+    def mastered(self) -> bool:
+        """Say whether the skill counts as mastered now."""
+        return self.estimate >= MASTERED
+
+    @property
+    def fading(self) -> bool:
+        """Say whether a skill once mastered has faded enough to be worth a review."""
+        return self.mastered_at is not None and self.estimate < REVIEW_BELOW
+
+
+@dataclass(frozen=True)
+class ReviewStanding:
+    """Where the learner is with a module's gold review."""
+
+    questions: int
+    right_needed: int
+    after_days: int
+    opens_at: datetime | None  # None until silver is held
+    under_way: bool
+    answered: int
+    right: int
+    passed_at: datetime | None
+    failed_at: datetime | None
+    skills_ready: bool  # the gold skills are mastered, so the review is worth taking
+
+    def can_start(self, now: datetime) -> bool:
+        """Say whether the learner may start the review now."""
+        if self.passed_at or self.under_way or not self.skills_ready or self.opens_at is None:
+            return False
+        return now >= self.next_chance
+
+    @property
+    def next_chance(self) -> datetime | None:
+        """Return when the review can next be started."""
+        if self.opens_at is None:
+            return None
+        if self.failed_at is not None:
+            return max(self.opens_at, self.failed_at + timedelta(days=RETRY_AFTER_DAYS))
+        return self.opens_at
+
+
+@dataclass(frozen=True)
+class LevelStanding:
+    """How a learner stands against one level of a module's passport."""
+
+    level: str
+    skills: tuple[SkillShown, ...]  # the skills this level adds
+    held: Held | None
+    below: str | None  # the level this one builds on
+    below_held: bool
+    review: ReviewStanding | None  # gold only
+
+    @property
+    def missing(self) -> tuple[SkillShown, ...]:
+        """Return the skills not mastered yet."""
+        return tuple(s for s in self.skills if not s.mastered)
+
+    @property
+    def met(self) -> bool:
+        """Say whether the rule is met now."""
+        review_ok = self.review is None or self.review.passed_at is not None
+        return self.below_held and not self.missing and review_ok
+
+    @property
+    def valid(self) -> bool:
+        """Say whether the level is held and not revoked."""
+        return self.held is not None and not self.held.revoked
+
+    def rule(self) -> str:
+        """Say the rule in plain English."""
+        names = "; ".join(s.skill.title for s in self.skills)
+        parts = []
+        if self.below:
+            parts.append(f"get {self.below}")
+        if names:
+            parts.append(f"master {'this skill' if len(self.skills) == 1 else 'these skills'}: {names}")
+        text = "To get {}: {}.".format(self.level, ", then ".join(parts) if parts else "finish the topic")
+        if self.review is not None:
+            days = self.review.after_days
+            when = f"at least {days} day{'s' if days != 1 else ''} after silver" if days else "after silver"
+            text += (f" Then, {when}, pass a gold review: get {self.review.right_needed} of "
+                     f"{self.review.questions} questions right on your own.")
+        return text
+
+
+def _skill(module: Module, skill_id: str) -> Skill:
+    return next(s for s in module.skills if s.id == skill_id)
+
+
+def standing(module: Module, state: LearnerState, params: Parameters, held: Mapping[str, Held],
+             now: datetime) -> tuple[LevelStanding, ...]:
+    """Return how the learner stands against each level of the module's passport."""
+    rules = module.passport
+    result: list[LevelStanding] = []
+    for index, level in enumerate(LEVELS):
+        shown = []
+        for skill_id in rules.skills_for(level):
+            skill_state = state.skill(skill_id, params)
+            shown.append(SkillShown(_skill(module, skill_id), estimate(skill_state, params.for_skill(skill_id), now),
+                                    skill_state.mastered_at))
+        below = LEVELS[index - 1] if index else None
+        below_held = below is None or (below in held and not held[below].revoked)
+        review = None
+        if level == LEVELS[-1]:
+            silver = held.get(below) if below else None
+            opens = silver.awarded_at + timedelta(days=rules.review_after_days) if silver and not silver.revoked else None
+            review = ReviewStanding(
+                questions=rules.review_questions, right_needed=rules.review_right,
+                after_days=rules.review_after_days, opens_at=opens, under_way=state.reviewing,
+                answered=len(state.review_answers), right=sum(r for _, _, r in state.review_answers),
+                passed_at=state.review_passed if opens and state.review_passed and state.review_passed >= opens else None,
+                failed_at=state.review_failed,
+                skills_ready=all(s.mastered for s in shown),
+            )
+        result.append(LevelStanding(level, tuple(shown), held.get(level), below, below_held, review))
+    return tuple(result)
+
+
+def due_levels(module: Module, state: LearnerState, params: Parameters, held: Mapping[str, Held],
+               now: datetime) -> list[str]:
+    """Return the levels to award now, lowest first: met and never awarded before."""
+    held = dict(held)
+    due: list[str] = []
+    for level in LEVELS:
+        if level in held:
+            continue
+        level_standing = next(s for s in standing(module, state, params, held, now) if s.level == level)
+        if not level_standing.met:
+            break
+        due.append(level)
+        held[level] = Held(now)
+    return due
+
+
+def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
+    """Return what the learner showed to earn a level, as plain data to keep with the award."""
+    data: dict = {"skills": [{"id": s.skill.id, "title": s.skill.title, "estimate": round(s.estimate, 3),
+                              "mastered_at": s.mastered_at.isoformat() if s.mastered_at else None}
+                             for s in level_standing.skills]}
+    review = level_standing.review
+    if review is not None and review.passed_at is not None:
+        data["review"] = {"passed_at": review.passed_at.isoformat(), "questions": len(state.review_answers),
+                          "right": sum(r for _, _, r in state.review_answers)}
+    return data
+
+
+def next_move(standings: tuple[LevelStanding, ...], now: datetime) -> str:
+    """Say in one line what the learner can do next towards their passport in this module."""
+    for level_standing in standings:
+        if level_standing.held is not None:
+            continue
+        if level_standing.missing:
+            names = ", ".join(f"“{s.skill.title}”" for s in level_standing.missing[:2])
+            more = " and more" if len(level_standing.missing) > 2 else ""
+            return f"Next: practise {names}{more} to get {level_standing.level}."
+        review = level_standing.review
+        if review is not None and review.passed_at is None:
+            if review.under_way:
+                return (f"Next: finish your gold review ({review.answered} of {review.questions} "
+                        "questions done).")
+            chance = review.next_chance
+            if chance is not None and now < chance:
+                return f"Next: your gold review opens on {chance:%A} {chance.day} {chance:%B}. Come back then."
+            return "Next: take your gold review."
+        return f"Next: {level_standing.level} is on its way."
+    fading = [s for ls in standings for s in ls.skills if s.fading]
+    if fading:
+        return f"All levels done. Keep them fresh: review “{fading[0].skill.title}”."
+    return "All levels done. Well done."
