@@ -23,12 +23,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.logger.warning("ISSUER_EMAIL is not set: shared Open Badges will lack the issuer's contact email, "
                            "which badge wallets require")
 
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    limiter.init_app(app)
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     from .models import Learner
 
@@ -51,6 +57,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .badges import bp as badges_bp
     app.register_blueprint(badges_bp)
+
+    from .auth import bp as auth_bp
+    app.register_blueprint(auth_bp)
+
+    from .tutor import bp as tutor_bp
+    app.register_blueprint(tutor_bp, url_prefix="/tutor")
+
+    from .admin import bp as admin_bp
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
     from .api import bp as api_bp
     csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies, so there is nothing to forge

@@ -139,8 +139,28 @@ def revoke_badge(badge_id: str, reason: str, by: str) -> None:
     click.echo(f"Revoked {award.level} in {award.module_id} for learner {award.learner_id}.")
 
 
+users_cli = AppGroup("users", help="Create tutor and admin accounts.")
+
+
+@users_cli.command("create-tutor")
+@click.argument("username")
+@click.option("--name", help="The tutor's name, as learners and other tutors see it.")
+@click.option("--admin", is_flag=True, help="Make an admin: sees every group and manages tutors.")
+@click.password_option(help="The password (asked for if not given).")
+def create_tutor(username: str, name: str | None, admin: bool, password: str) -> None:
+    """Create a tutor's account (or an admin's, with --admin)."""
+    from .auth import accounts
+
+    try:
+        user = accounts.create_user(username, password, "admin" if admin else "tutor", name)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.role} '{user.username}'. They can sign in at /sign-in.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(content_cli)
     app.cli.add_command(engine_cli)
     app.cli.add_command(badges_cli)
+    app.cli.add_command(users_cli)

@@ -70,6 +70,12 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
         "ISSUER_NAME": os.environ.get("ISSUER_NAME", "Skills Passport"),
         "ISSUER_EMAIL": os.environ.get("ISSUER_EMAIL", ""),
+        # Where sign-in attempts are counted. "memory://" counts per process; with several
+        # gunicorn workers, point it at a shared store such as redis://localhost:6379.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many proxies (such as nginx) sit in front of the app, so the learner's own
+        # address is used for limits and the public address for links. 0: none.
+        "PROXIES": int(os.environ.get("PROXIES", "0")),
     }
 
 
@@ -78,6 +84,7 @@ FIXED = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "RATELIMIT_HEADERS_ENABLED": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # A guest's progress lives behind this cookie: keep it for a year.

@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound and attached in `create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,3 +17,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Only the sign-in and resume-code forms are limited (see app/auth/views.py); nothing else is.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

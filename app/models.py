@@ -17,16 +17,44 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+ROLES = ("learner", "tutor", "admin")
+
+
 class Learner(UserMixin, db.Model):
-    """Someone learning: a guest until they choose to make an account."""
+    """Someone using the site: a learner (a guest until they save an account), or a tutor or admin.
+
+    Tutors and admins are rows here too, with their `role`, so one sign-in serves everyone.
+    """
 
     __tablename__ = "learners"
+    __table_args__ = (UniqueConstraint("username", name="uq_learners_username"),
+                      UniqueConstraint("resume_code_hash", name="uq_learners_resume_code_hash"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The name shown on the learner's certificate and on pages they share; nothing if they give none.
+    # The name shown on the learner's certificate, on pages they share, and to their tutor.
     display_name: Mapped[str | None] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(10), default="learner", server_default="learner")
+    username: Mapped[str | None] = mapped_column(String(40))  # kept in lower case
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # A printable code that brings the learner's progress to another device; only its hash is kept.
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def is_guest(self) -> bool:
+        """Say whether the learner has neither an account nor a resume code."""
+        return self.username is None and self.resume_code_hash is None
+
+    @property
+    def is_tutor(self) -> bool:
+        """Say whether this is a tutor or an admin."""
+        return self.role in ("tutor", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        """Say whether this is an admin."""
+        return self.role == "admin"
 
 
 def new_public_id() -> str:
@@ -142,6 +170,42 @@ class PassportShare(db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
+
+
+class Group(db.Model):
+    """A tutor's group of learners, such as a Tuesday class. Learners join with its code."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(db.Model):
+    """A learner in a group."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("group_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HelpSession(db.Model):
+    """A time when a tutor is helping a learner: their answers then count as helped, for no badge."""
+
+    __tablename__ = "help_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    tutor_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 @event.listens_for(AnswerRecord, "before_update")

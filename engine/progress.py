@@ -184,6 +184,37 @@ class LearnerState:
 
 
 @dataclass(frozen=True)
+class Event:
+    """One thing a learner did, for rebuilding a state from the record: a lesson read or an answer."""
+
+    at: datetime
+    lesson: Lesson | None = None
+    question: Question | None = None
+    correct: bool = False
+    hints_used: int = 0
+    misconceptions: tuple[str, ...] = ()
+    helped: bool = False
+
+
+def replay(module_id: str, events: list[Event], params: Parameters) -> LearnerState:
+    """Rebuild a learner's state in a module from their record, oldest first.
+
+    Used only when two records are joined (a guest signing in to their account); choosing
+    the next step never replays. A lesson counts in its own module, or where it fixes a
+    mix-up the learner has shown, as it did when it was read.
+    """
+    state = LearnerState(module_id)
+    for event in sorted(events, key=lambda e: e.at):
+        if event.question is not None and event.question.module_id == module_id:
+            state = state.after_answer(event.question, event.correct, event.at, params, event.hints_used,
+                                       event.misconceptions, event.helped)
+        elif event.lesson is not None and (event.lesson.module_id == module_id
+                                           or set(state.pending) & set(event.lesson.fixes)):
+            state = state.after_lesson(event.lesson, event.at, params)
+    return state
+
+
+@dataclass(frozen=True)
 class Step:
     """What the learner does next, and why, in words they understand."""
 
@@ -359,6 +390,27 @@ def review_question(situation: Situation) -> Step | None:
     return None
 
 
+def is_stuck(skill: SkillState) -> bool:
+    """Say whether a learner is wheel-spinning on a skill: many answers without progress, or wrong again and again."""
+    return skill.attempts_without_progress >= STUCK_ANSWERS or skill.wrong_in_a_row >= STUCK_WRONG_IN_A_ROW
+
+
+def needs_help(module: Module, state: LearnerState, params: Parameters, now: datetime) -> list[tuple[str, tuple[str, ...]]]:
+    """Return the skills a learner is stuck on and has not mastered, with the mix-ups their answers showed.
+
+    This is the engine's wheel-spinning signal, for a tutor: the skills it sent to a
+    tutor, and those it would.
+    """
+    found = []
+    for skill in module.skills:
+        skill_state = state.skills.get(skill.id)
+        if skill_state is None or estimate(skill_state, params.for_skill(skill.id), now) >= MASTERED:
+            continue
+        if skill.id in state.help_offered or is_stuck(skill_state):
+            found.append((skill.id, tuple(state.misconceptions.get(skill.id, ()))))
+    return found
+
+
 def adaptive(situation: Situation) -> Step:
     """Choose the next step from what the learner has shown: the project's engine."""
     module, state = situation.module, situation.state
@@ -380,8 +432,7 @@ def adaptive(situation: Situation) -> Step:
     # 2. Stuck on a skill: a lesson that may help, or a tutor, not more of the same questions.
     for skill_id in skill_ids:
         skill = state.skill(skill_id, situation.params)
-        stuck = skill.attempts_without_progress >= STUCK_ANSWERS or skill.wrong_in_a_row >= STUCK_WRONG_IN_A_ROW
-        if not stuck or known[skill_id] >= MASTERED or skill_id in state.help_offered:
+        if not is_stuck(skill) or known[skill_id] >= MASTERED or skill_id in state.help_offered:
             continue
         title = _skill_title(situation, skill_id)
         remedy = _remedy_for(situation, state.misconceptions.get(skill_id, ()))

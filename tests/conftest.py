@@ -60,6 +60,8 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CONTENT_DIR": str(CONTENT_DIR),
         "CONTENT_RELOAD_SECONDS": 0,
+        # Each app counts sign-in attempts apart, so tests do not use up each other's tries.
+        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
     }
     config.update(overrides)
     app = create_app(config)
