@@ -6,6 +6,7 @@ Views stay thin: they read a request, call one of these, and render.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import current_user, login_user
@@ -18,7 +19,7 @@ from engine.progress import POLICIES, LearnerState, Situation, Step
 from .badges.awards import award_due
 from .content import current_course, current_parameters
 from .extensions import db
-from .models import AnswerRecord, Award, Learner, LearnerModuleState, LessonRead, utcnow
+from .models import AnswerRecord, Award, HelpSession, Learner, LearnerModuleState, LessonRead, utcnow
 
 
 def current_learner(create: bool = False) -> Learner | None:
@@ -102,10 +103,24 @@ class Recorded:
     awards: list[Award]  # passport levels this answer earned
 
 
+HELP_SESSION_HOURS = 4  # a help session a tutor forgets to end stops counting after this long
+
+
+def being_helped(learner: Learner, now: datetime) -> bool:
+    """Say whether a tutor has marked this learner as being helped right now."""
+    return db.session.scalar(select(HelpSession.id).where(
+        HelpSession.learner_id == learner.id, HelpSession.ended_at.is_(None),
+        HelpSession.started_at > now - timedelta(hours=HELP_SESSION_HOURS)).limit(1)) is not None
+
+
 def record_answer(learner: Learner, question: Question, answer: Answer, hints_used: int,
                   helped: bool = False) -> Recorded:
-    """Mark an answer, add it to the answer record, and award any passport level it earned."""
+    """Mark an answer, add it to the answer record, and award any passport level it earned.
+
+    The answer counts as helped if the learner says so, or while a tutor is helping them.
+    """
     marking = mark(question, answer)
+    helped = helped or being_helped(learner, utcnow())
     record = AnswerRecord(
         learner_id=learner.id,
         question_id=question.id,
