@@ -321,8 +321,22 @@ class Quiz:
         pages.append(LearnerPage(f"module {FINISHED_MODULE_ID}, finished",
                                  self._walked(FINISHED_MODULE_ID, True, "You have finished this topic")))
         pages.extend(self.passport_pages())
+        pages.extend(self.account_pages())
         pages.append(LearnerPage("page not found", _go("/modules/no-such-module", "Page not found", status=404)))
         return pages
+
+    def account_pages(self) -> list[LearnerPage]:
+        """List the account pages: keeping progress, signing in, resume codes, groups and data."""
+        return [
+            LearnerPage("account, a guest", _go("/account", "Your account")),
+            LearnerPage("save an account, with a problem", _submit("/account/save", "Save my progress",
+                                                                    "Save your progress with a username")),
+            LearnerPage("sign in, wrong", _submit("/sign-in", "Sign in", "Sign in")),
+            LearnerPage("resume code, wrong", _submit("/resume", "Carry on", "Carry on with a resume code")),
+            LearnerPage("join a group, with a problem", _submit("/groups/join", "Join the group", "Join a group")),
+            LearnerPage("a new resume code", _new_resume_code),
+            LearnerPage("delete your account", _go("/account/delete", "Delete your account and progress")),
+        ]
 
     def passport_pages(self) -> list[LearnerPage]:
         """List the passport's pages, for a learner who has finished FINISHED_MODULE_ID (bronze and silver)."""
@@ -421,6 +435,22 @@ def _open_levels(page: Page) -> None:
     """Open a module page's "What the levels mean", so its contents are checked too."""
     page.get_by_text("What the levels mean", exact=True).click()
     expect(page.get_by_text("Mastered", exact=True).last).to_be_visible()
+
+
+def _submit(path: str, button: str, heading: str) -> Callable[[Page], None]:
+    """Open a form and send it empty, to see its error summary."""
+    def visit(page: Page) -> None:
+        page.goto(path)
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    return visit
+
+
+def _new_resume_code(page: Page) -> None:
+    page.goto("/account")
+    page.get_by_role("button", name=re.compile("resume code")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your resume code")
 
 
 def _passport_unshared(page: Page) -> None:
