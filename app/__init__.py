@@ -112,12 +112,20 @@ def _tune_sqlite(app: Flask) -> None:
         event.listen(db.engine, "connect", on_connect)
 
 
+def frame_ancestors() -> list[str]:
+    """Return the origins allowed to show the site in a frame: the VLEs set up to embed it."""
+    from flask import current_app
+
+    return list(current_app.config.get("FRAME_ANCESTORS") or [])
+
+
 def _security_headers(response):
-    """Add headers that stop the pages being framed, sniffed or injected into."""
+    """Add headers that stop the pages being framed (except by a VLE set up to), sniffed or injected into."""
+    ancestors = " ".join(frame_ancestors()) or "'none'"
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        f"form-action 'self'; frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -76,6 +76,9 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         # How many proxies (such as nginx) sit in front of the app, so the learner's own
         # address is used for limits and the public address for links. 0: none.
         "PROXIES": int(os.environ.get("PROXIES", "0")),
+        # Sites allowed to show this one in a frame: the VLEs that embed modules (SCORM, LTI),
+        # as origins separated by spaces, like "https://moodle.college.ac.uk". Blank: none.
+        "FRAME_ANCESTORS": os.environ.get("FRAME_ANCESTORS", "").split(),
     }
 
 

@@ -390,6 +390,31 @@ def review_question(situation: Situation) -> Step | None:
     return None
 
 
+@dataclass(frozen=True)
+class Score:
+    """How much of a module a learner has shown: the score a VLE's gradebook gets."""
+
+    mastered: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        """Return the share of the module's skills mastered, from 0 to 1."""
+        return self.mastered / self.total if self.total else 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Say whether every skill of the module is mastered."""
+        return self.total > 0 and self.mastered == self.total
+
+
+def module_score(module: Module, state: LearnerState, params: Parameters, now: datetime) -> Score:
+    """Return how many of a module's skills the learner has mastered now."""
+    mastered = sum(1 for skill in module.skills
+                   if estimate(state.skill(skill.id, params), params.for_skill(skill.id), now) >= MASTERED)
+    return Score(mastered, len(module.skills))
+
+
 def is_stuck(skill: SkillState) -> bool:
     """Say whether a learner is wheel-spinning on a skill: many answers without progress, or wrong again and again."""
     return skill.attempts_without_progress >= STUCK_ANSWERS or skill.wrong_in_a_row >= STUCK_WRONG_IN_A_ROW
