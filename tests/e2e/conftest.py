@@ -498,3 +498,38 @@ def _go(path: str, heading: str, status: int = 200) -> Callable[[Page], None]:
         assert response is not None and response.status == status, (path, response and response.status)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     return visit
+
+
+PREVIEW_PASSWORD = "kettle meadow violin"
+
+
+@pytest.fixture(scope="session")
+def preview_admin(live_server, tmp_path_factory) -> tuple[str, str]:
+    """Add an admin and a tutor to the live server's database; return the admin's username and password."""
+    from app.auth import accounts
+
+    database = next(tmp_path_factory.getbasetemp().glob("live-server*/e2e.db"))
+    app = make_app(database.parent, f"sqlite:///{database}")
+    with app.app_context():
+        accounts.create_user("preview.admin", PREVIEW_PASSWORD, "admin", "Pat Admin")
+        accounts.create_user("preview.tutor", PREVIEW_PASSWORD, "tutor", "Robin Tutor")
+        db.session.remove()
+        db.engine.dispose()
+    return "preview.admin", PREVIEW_PASSWORD
+
+
+TUTOR_PASSWORD = "teapot lantern orchard"
+
+
+@pytest.fixture(scope="session")
+def journey_tutor(live_server, tmp_path_factory) -> tuple[str, str]:
+    """Make a tutor on the live server's database with the `users create-tutor` command; return the sign-in."""
+    database = next(tmp_path_factory.getbasetemp().glob("live-server*/e2e.db"))
+    app = make_app(database.parent, f"sqlite:///{database}")
+    result = app.test_cli_runner().invoke(args=["users", "create-tutor", "journey.tutor", "--name", "Jo Tutor",
+                                                "--password", TUTOR_PASSWORD])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return "journey.tutor", TUTOR_PASSWORD
