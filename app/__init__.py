@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path, overrides))
     app.config.from_mapping(config.FIXED)
     app.config.from_mapping(overrides)
+    app.config.from_mapping(config.embedded_cookies(app.config))
     app.logger.setLevel(app.config["LOG_LEVEL"])
     if not app.config.get("ISSUER_EMAIL") and not app.testing:
         app.logger.warning("ISSUER_EMAIL is not set: shared Open Badges will lack the issuer's contact email, "
@@ -67,9 +68,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
+    from .lti import bp as lti_bp
+    app.register_blueprint(lti_bp, url_prefix="/lti")
+
     from .api import bp as api_bp
     csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies, so there is nothing to forge
     app.register_blueprint(api_bp)
+
+    from .scorm import bp as scorm_bp
+    app.register_blueprint(scorm_bp)
 
     from . import cli
     cli.init_app(app)
@@ -112,16 +119,11 @@ def _tune_sqlite(app: Flask) -> None:
         event.listen(db.engine, "connect", on_connect)
 
 
-def frame_ancestors() -> list[str]:
-    """Return the origins allowed to show the site in a frame: the VLEs set up to embed it."""
-    from flask import current_app
-
-    return list(current_app.config.get("FRAME_ANCESTORS") or [])
-
-
 def _security_headers(response):
     """Add headers that stop the pages being framed (except by a VLE set up to), sniffed or injected into."""
-    ancestors = " ".join(frame_ancestors()) or "'none'"
+    from .lti.registry import frame_ancestors
+
+    ancestors = " ".join(frame_ancestors())
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "

@@ -158,9 +158,106 @@ def create_tutor(username: str, name: str | None, admin: bool, password: str) ->
     click.echo(f"Created {user.role} '{user.username}'. They can sign in at /sign-in.")
 
 
+lti_cli = AppGroup("lti", help="Register VLEs for LTI 1.3 and send grades back.")
+
+
+@lti_cli.command("add-platform")
+@click.option("--name", required=True, help="A name for the VLE, such as 'College Moodle'.")
+@click.option("--issuer", required=True, help="The VLE's platform ID (issuer), such as https://moodle.college.ac.uk.")
+@click.option("--client-id", required=True, help="The client ID the VLE gave this tool.")
+@click.option("--auth-login-url", required=True, help="The VLE's authentication request URL.")
+@click.option("--auth-token-url", required=True, help="The VLE's access token URL.")
+@click.option("--key-set-url", required=True, help="The VLE's public keyset URL.")
+@click.option("--deployment-id", "deployment_ids", multiple=True, required=True, help="A deployment ID (repeat for more).")
+@click.option("--auth-audience", default="", help="The access token audience, if the VLE gives one.")
+def add_platform(**settings) -> None:
+    """Register a VLE (or add deployment IDs to one), so it can launch modules."""
+    from .lti import registry
+
+    try:
+        platform = registry.add_platform(**settings)
+    except registry.PlatformError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Registered {platform.name} ({platform.issuer}, client {platform.client_id}), deployments: "
+               f"{', '.join(platform.deployment_ids)}.")
+    if current_app.config.get("PUBLIC_URL"):
+        click.echo("Give the VLE these settings for the tool:")
+        for label, value in registry.tool_settings().items():
+            click.echo(f"  {label}: {value}")
+    else:
+        click.echo("Set PUBLIC_URL to the site's address to see the settings to give the VLE.")
+
+
+@lti_cli.command("platforms")
+def list_platforms() -> None:
+    """List the registered VLEs."""
+    from .lti import registry
+
+    for platform in registry.all_platforms():
+        click.echo(f"{platform.name}: {platform.issuer} client {platform.client_id} "
+                   f"deployments {', '.join(platform.deployment_ids)}")
+
+
+@lti_cli.command("registration-url")
+def registration_url() -> None:
+    """Print a one-day link for LTI Dynamic Registration (needs PUBLIC_URL)."""
+    from .lti import registry
+    from .urls import NoPublicUrl
+
+    try:
+        click.echo(registry.registration_url())
+    except NoPublicUrl as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@lti_cli.command("send-scores")
+def send_scores() -> None:
+    """Send the scores waiting for VLE gradebooks, retrying ones that failed (run it from cron)."""
+    from .lti.grades import send_due
+    from .lti.tool import DatabaseStorage
+
+    sent, failed = send_due()
+    cleared = DatabaseStorage.clear_expired()
+    click.echo(f"Sent {sent} scores; {failed} failed and will be tried again. Cleared {cleared} expired values.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(content_cli)
     app.cli.add_command(engine_cli)
     app.cli.add_command(badges_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(lti_cli)
+
+
+export_cli = AppGroup("export", help="Package modules for other systems, such as a VLE.")
+
+
+@export_cli.command("scorm")
+@click.argument("module_id", metavar="MODULE")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="The zip file to write (default: skills-passport-MODULE-scorm12.zip).")
+@click.option("--base-url", default=None,
+              help="The site's public address the package launches from (default: PUBLIC_URL).")
+def export_scorm(module_id: str, output: str | None, base_url: str | None) -> None:
+    """Build a SCORM 1.2 package that launches a module from this site, for Moodle, Canvas or Blackboard."""
+    from .content import current_course
+    from .scorm import launch
+    from .scorm.package import build_package, package_filename
+
+    course = current_course()
+    module = course.module(module_id)
+    if module is None:
+        known = ", ".join(m.id for m in course.modules) or "none"
+        raise click.ClickException(f"no module has the id '{module_id}'. The modules are: {known}")
+    base_url = (base_url or current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base_url.startswith(("https://", "http://")):
+        raise click.ClickException("a package needs the site's public address: set PUBLIC_URL or pass "
+                                   "--base-url https://passport.example.org")
+    package = launch.new_package(module, "command line")
+    data = build_package(module, base_url, launch.token_for(package))
+    path = output or package_filename(module)
+    with open(path, "wb") as file:
+        file.write(data)
+    click.echo(f"Wrote {path} ({len(data):,} bytes): '{module.title}', launching from {base_url}.")

@@ -79,6 +79,11 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         # Sites allowed to show this one in a frame: the VLEs that embed modules (SCORM, LTI),
         # as origins separated by spaces, like "https://moodle.college.ac.uk". Blank: none.
         "FRAME_ANCESTORS": os.environ.get("FRAME_ANCESTORS", "").split(),
+        # The key this site signs LTI messages with (PEM). Blank: one is made in the instance folder.
+        "LTI_PRIVATE_KEY": os.environ.get("LTI_PRIVATE_KEY", ""),
+        # A VLE shows the site in a frame from its own site, where browsers send cookies only if
+        # they are SameSite=None and Secure: turn on (1) when a VLE embeds modules, over HTTPS.
+        "EMBEDDED_COOKIES": _flag("EMBEDDED_COOKIES", False),
     }
 
 
@@ -97,3 +102,14 @@ FIXED = {
     # Forms are small; anything bigger is a mistake or an attack.
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
+
+
+def embedded_cookies(settings) -> dict:
+    """Return the cookie settings EMBEDDED_COOKIES calls for: sent in a VLE's frame, so only over HTTPS.
+
+    They override FIXED's SameSite=Lax, so create_app applies them last.
+    """
+    if not settings.get("EMBEDDED_COOKIES"):
+        return {}
+    return {"SESSION_COOKIE_SAMESITE": "None", "REMEMBER_COOKIE_SAMESITE": "None",
+            "SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True}

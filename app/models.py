@@ -180,7 +180,8 @@ class Group(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
-    tutor_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    # None for a VLE course no instructor has opened yet (see app/lti).
+    tutor_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -211,3 +212,31 @@ class HelpSession(db.Model):
 @event.listens_for(AnswerRecord, "before_update")
 def _answers_are_never_changed(mapper, connection, target):
     raise ValueError("answers are an append-only record: add a new answer instead of changing one")
+
+
+class ScormPackage(db.Model):
+    """A SCORM package made for a module. Its signed token names it, so a launch knows which package it came from."""
+
+    __tablename__ = "scorm_packages"
+    __table_args__ = (UniqueConstraint("public_id", name="uq_scorm_packages_public_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), default=new_public_id)
+    module_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who made it: a tutor's username, or "command line".
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ScormLearner(db.Model):
+    """The learner on this site behind one student of a VLE, for one SCORM package."""
+
+    __tablename__ = "scorm_learners"
+    __table_args__ = (UniqueConstraint("package_id", "lms_student_id", name="uq_scorm_learners_package_student"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("scorm_packages.id", ondelete="CASCADE"))
+    # cmi.core.student_id: SCORM 1.2 allows up to 255 characters.
+    lms_student_id: Mapped[str] = mapped_column(String(255))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,6 +17,7 @@ from engine.model import Lesson, Module, Question
 from engine.progress import POLICIES, LearnerState, Situation, Step
 
 from .badges.awards import award_due
+from .lti.grades import queue_score, send_due
 from .content import current_course, current_parameters
 from .extensions import db
 from .models import AnswerRecord, Award, HelpSession, Learner, LearnerModuleState, LessonRead, utcnow
@@ -144,7 +145,10 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     db.session.flush()  # the answer's id, for the awards it earns
     module = current_course().module(question.module_id)
     awards = award_due(learner, module, state, now, record) if module is not None and not helped else []
+    scores = queue_score(learner, module, state, now) if module is not None else []
     db.session.commit()
+    if scores:
+        send_due(learner_id=learner.id)  # a failure stays queued for `flask lti send-scores`
     return Recorded(record, marking, state, awards)
 
 

@@ -32,6 +32,7 @@ from ..models import (
     LessonRead,
     Membership,
     PassportShare,
+    ScormLearner,
     utcnow,
 )
 
@@ -209,7 +210,7 @@ def carry_over(guest: Learner, into: Learner) -> None:
 
 
 def _move_simple(guest: Learner, into: Learner) -> None:
-    """Move a guest's name, groups, passport link, help sessions and API tokens to an account."""
+    """Move a guest's name, groups, passport link, help sessions, API tokens and VLE links to an account."""
     if into.display_name is None:
         into.display_name = guest.display_name
     groups = set(db.session.scalars(select(Membership.group_id).where(Membership.learner_id == into.id)))
@@ -221,7 +222,8 @@ def _move_simple(guest: Learner, into: Learner) -> None:
     for share in db.session.scalars(select(PassportShare).where(PassportShare.learner_id == guest.id)):
         if has_share is None:
             share.learner_id = into.id
-    for model in (HelpSession, ApiToken):
+    # A VLE student who signs in to an account inside a SCORM package keeps landing on that account.
+    for model in (HelpSession, ApiToken, ScormLearner):
         for row in db.session.scalars(select(model).where(model.learner_id == guest.id)):
             row.learner_id = into.id
 
@@ -322,6 +324,7 @@ DATA_TABLES = (
     DataTable("passport_links", PassportShare, ("code", "created_at", "withdrawn_at")),
     DataTable("help_sessions", HelpSession, ("started_at", "ended_at")),
     DataTable("api_tokens", ApiToken, ("created_at",)),
+    DataTable("vle_links", ScormLearner, ("lms_student_id", "created_at")),
 )
 
 

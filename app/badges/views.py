@@ -14,6 +14,7 @@ from .. import services
 from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import Award, Learner, utcnow
+from ..urls import public_url
 from . import awards, bp, certificate, openbadges
 
 JSON_LD = "application/ld+json"
@@ -21,14 +22,6 @@ NO_NAME = "A Skills Passport learner"
 
 
 # --- addresses -----------------------------------------------------------------------
-
-
-def public_url(endpoint: str, **values) -> str:
-    """Return the lasting public address of a page, on PUBLIC_URL when it is set."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _document(document: dict, status: int = 200) -> Response:

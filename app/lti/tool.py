@@ -1,0 +1,222 @@
+"""This site as an LTI 1.3 tool: its key, the registered platforms, and server-side launch storage.
+
+PyLTI1p3 (the `pylti1p3next` distribution) does the protocol. This module gives it
+what it asks for: a tool configuration read from the `lti_platforms` table, a key
+pair kept in the instance folder, and a launch data store in the database, so the
+session cookie stays small and a launch's state outlives a cross-site redirect.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import typing as t
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+from jwcrypto.jwk import JWK
+from pylti1p3.contrib.flask.service_connector import FlaskServiceConnector
+from pylti1p3.deployment import Deployment
+from pylti1p3.launch_data_storage.base import LaunchDataStorage
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config.abstract import ToolConfAbstract
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from ..models import utcnow
+from .models import LtiPlatform, LtiStoredValue
+
+KEY_FILE = "lti_private_key.pem"
+
+
+# --- the tool's key -----------------------------------------------------------------------
+
+
+def private_key_pem() -> str:
+    """Return the tool's private key, making and keeping one in the instance folder on first use."""
+    configured = current_app.config.get("LTI_PRIVATE_KEY")
+    if configured:
+        return configured
+    path = Path(current_app.instance_path) / KEY_FILE
+    if not path.exists():
+        key = JWK.generate(kty="RSA", size=2048)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(key.export_to_pem(private_key=True, password=None))
+    return path.read_text()
+
+
+def public_key_pem() -> str:
+    """Return the tool's public key."""
+    key = JWK.from_pem(private_key_pem().encode())
+    return key.export_to_pem().decode()
+
+
+def jwks() -> dict:
+    """Return the tool's public JSON Web Key Set, which platforms use to check what the tool signs."""
+    return {"keys": [dict(Registration.get_jwk(public_key_pem()))]}
+
+
+# --- the registered platforms ------------------------------------------------------------
+
+
+def origin(url: str) -> str:
+    """Return the origin of an address: scheme, host and port."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def platform_origins() -> list[str]:
+    """Return the origins of the registered VLEs, which may show the site in a frame (cached briefly)."""
+    cache = current_app.extensions.setdefault("lti_origins", {"at": datetime.min, "origins": []})
+    now = utcnow()
+    if now - cache["at"] > timedelta(seconds=30):
+        # The issuer is usually the VLE's own address; its login page may be on another host.
+        try:
+            urls = [u for row in db.session.execute(select(LtiPlatform.issuer, LtiPlatform.auth_login_url))
+                    for u in row]
+        except SQLAlchemyError:  # no tables yet (before `flask db upgrade`): no VLE may frame the site
+            db.session.rollback()
+            urls = []
+        cache["origins"] = sorted({origin(url) for url in urls if url.startswith(("https://", "http://"))})
+        cache["at"] = now
+    return cache["origins"]
+
+
+def forget_platform_origins() -> None:
+    """Drop the cached list of VLE origins after a platform is added or changed."""
+    current_app.extensions.pop("lti_origins", None)
+
+
+def find_platform(issuer: str, client_id: str | None = None) -> LtiPlatform | None:
+    """Return the platform registered with this issuer (and client id, if given)."""
+    query = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
+    if client_id:
+        query = query.where(LtiPlatform.client_id == client_id)
+    return db.session.scalars(query.order_by(LtiPlatform.id)).first()
+
+
+class ToolConf(ToolConfAbstract):
+    """The tool configuration PyLTI1p3 reads: platforms from the database, one key pair for all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._private = private_key_pem()
+        self._public = public_key_pem()
+
+    def _registration(self, platform: LtiPlatform) -> Registration:
+        registration = Registration()
+        (registration.set_issuer(platform.issuer).set_client_id(platform.client_id)
+         .set_auth_login_url(platform.auth_login_url).set_auth_token_url(platform.auth_token_url)
+         .set_key_set_url(platform.key_set_url).set_tool_private_key(self._private)
+         .set_tool_public_key(self._public))
+        if platform.auth_audience:
+            registration.set_auth_audience(platform.auth_audience)
+        return registration
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        """Say whether an issuer has exactly one registration here."""
+        return len(db.session.scalars(select(LtiPlatform.id).where(LtiPlatform.issuer == iss)).all()) == 1
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        """Say whether an issuer has several registrations here (told apart by client id)."""
+        return len(db.session.scalars(select(LtiPlatform.id).where(LtiPlatform.issuer == iss)).all()) > 1
+
+    def find_registration_by_issuer(self, iss: str, *args, **kwargs) -> Registration | None:
+        """Return the registration of an issuer, or None."""
+        platform = find_platform(iss)
+        return self._registration(platform) if platform else None
+
+    def find_registration_by_params(self, iss: str, client_id: str, *args, **kwargs) -> Registration | None:
+        """Return the registration of an issuer and client id, or None."""
+        platform = find_platform(iss, client_id)
+        return self._registration(platform) if platform else None
+
+    def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
+        """Return a deployment the issuer registered, or None."""
+        return self._deployment(find_platform(iss), deployment_id)
+
+    def find_deployment_by_params(self, iss: str, deployment_id: str, client_id: str, *args,
+                                  **kwargs) -> Deployment | None:
+        """Return a deployment of an issuer and client id, or None."""
+        return self._deployment(find_platform(iss, client_id), deployment_id)
+
+    @staticmethod
+    def _deployment(platform: LtiPlatform | None, deployment_id: str) -> Deployment | None:
+        if platform is None or deployment_id not in (platform.deployment_ids or []):
+            return None
+        return Deployment().set_deployment_id(deployment_id)
+
+
+# --- launch storage -----------------------------------------------------------------------
+
+
+class DatabaseStorage(LaunchDataStorage):
+    """Keep PyLTI1p3's state, nonces and launch data in the database, not in the session cookie.
+
+    Every key it stores holds a long random value (state, nonce or launch id), so the
+    keys need no browser session to keep them apart.
+    """
+
+    _lifetime = 24 * 3600
+
+    def can_set_keys_expiration(self) -> bool:
+        """Say that keys can expire."""
+        return True
+
+    def get_session_id(self) -> None:
+        """Use no browser session id: the keys are random already."""
+        return None
+
+    def set_session_id(self, session_id: str) -> None:
+        """Ignore a session id (see get_session_id)."""
+
+    def remove_session_id(self) -> None:
+        """Ignore a session id (see get_session_id)."""
+
+    def get_value(self, key: str) -> t.Any:
+        """Return a stored value, or None if it is missing or expired."""
+        row = db.session.get(LtiStoredValue, key[:255])
+        if row is None or row.expires_at < utcnow():
+            return None
+        return row.value
+
+    def set_value(self, key: str, value: t.Any, exp: int | None = None) -> None:
+        """Store a value until it expires."""
+        expires = utcnow() + timedelta(seconds=exp or self._lifetime)
+        row = db.session.get(LtiStoredValue, key[:255])
+        if row is None:
+            db.session.add(LtiStoredValue(key=key[:255], value=json.loads(json.dumps(value)), expires_at=expires))
+        else:
+            row.value, row.expires_at = json.loads(json.dumps(value)), expires
+        db.session.commit()
+
+    def check_value(self, key: str) -> bool:
+        """Say whether a value is stored and not expired."""
+        return self.get_value(key) is not None
+
+    @staticmethod
+    def clear_expired() -> int:
+        """Delete expired values; return how many went."""
+        result = db.session.execute(delete(LtiStoredValue).where(LtiStoredValue.expires_at < utcnow()))
+        db.session.commit()
+        return result.rowcount or 0
+
+
+class ServiceConnector(FlaskServiceConnector):
+    """Talks to a VLE's services (grades), with a short time-out so a slow VLE cannot hold a learner up."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(registration)
+        self._requests_session.request = _with_timeout(self._requests_session.request)
+
+
+def _with_timeout(request, seconds: float = 5.0):
+    """Wrap a requests call so it gives up after `seconds`."""
+    def call(method, url, **kwargs):
+        kwargs.setdefault("timeout", seconds)
+        return request(method, url, **kwargs)
+    return call

@@ -1,0 +1,7 @@
+"""SCORM 1.2 packages: a VLE launches a module from this site, and its gradebook gets the learner's score."""
+
+from flask import Blueprint
+
+bp = Blueprint("scorm", __name__, url_prefix="/scorm")
+
+from . import views  # noqa: E402,F401  (views register themselves on bp)
