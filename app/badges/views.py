@@ -157,12 +157,17 @@ def _mine_or_404(public_id: str) -> Award:
     return award
 
 
+def _share_link(learner):
+    """Return the learner's live passport link and its public address, or (None, None)."""
+    share = awards.current_share(learner)
+    return share, (public_url("badges.check_passport", code=share.code) if share else None)
+
+
 @bp.get("/passport")
 def passport():
     """Show the learner's passport: each topic's level, what earned it, and what is next."""
     learner = services.current_learner()
-    share = awards.current_share(learner)
-    share_url = public_url("badges.check_passport", code=share.code) if share else None
+    share, share_url = _share_link(learner)
     return render_template("badges/passport.html", rows=awards.passport_of(learner), learner=learner,
                            share=share, share_url=share_url,
                            qr=certificate.qr_svg(share_url) if share_url else None,
@@ -245,8 +250,7 @@ def _certificate_rows(rows) -> list[dict]:
 def certificate_page():
     """Show the passport as a one-page certificate to print."""
     learner = services.current_learner()
-    share = awards.current_share(learner)
-    share_url = public_url("badges.check_passport", code=share.code) if share else None
+    share, share_url = _share_link(learner)
     rows = awards.passport_of(learner)
     return render_template("badges/certificate.html", learner=learner, rows=_certificate_rows(rows),
                            share=share, share_url=share_url, issuer=current_app.config["ISSUER_NAME"],
@@ -258,13 +262,12 @@ def certificate_page():
 def certificate_pdf():
     """Send the passport as a one-page A4 PDF certificate."""
     learner = services.current_learner()
-    share = awards.current_share(learner)
+    _, share_url = _share_link(learner)
     rows = _certificate_rows(awards.passport_of(learner))
     body = certificate.certificate_pdf(
         learner_name=(learner.display_name if learner and learner.display_name else NO_NAME),
         site_name="Skills Passport", issuer_name=current_app.config["ISSUER_NAME"], modules=rows,
-        verify_url=public_url("badges.check_passport", code=share.code) if share else None,
-        issued_on=utcnow().date())
+        verify_url=share_url, issued_on=utcnow().date())
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="skills-passport-certificate.pdf"'
     return response
