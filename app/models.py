@@ -185,6 +185,18 @@ class Group(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class GroupTutor(db.Model):
+    """Another tutor of a group: they see it as its own tutor does (a VLE course's other teachers)."""
+
+    __tablename__ = "group_tutors"
+    __table_args__ = (UniqueConstraint("group_id", "tutor_id", name="uq_group_tutors"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Membership(db.Model):
     """A learner in a group."""
 

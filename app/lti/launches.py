@@ -13,7 +13,7 @@ from engine.model import Lesson, Module
 from ..auth.accounts import new_group_code
 from ..content import current_course
 from ..extensions import db
-from ..models import Group, Learner, Membership, utcnow
+from ..models import Group, GroupTutor, Learner, Membership, utcnow
 from .. import services
 from .grades import queue_score, send_due
 from .models import LtiCourse, LtiGradeLink, LtiUsedNonce, LtiUser
@@ -111,6 +111,9 @@ def _course_group(platform_id: int, context: dict, learner: Learner, instructor:
     if instructor:
         if group.tutor_id is None:
             group.tutor_id = learner.id
+        elif group.tutor_id != learner.id and db.session.scalar(select(GroupTutor.id).where(
+                GroupTutor.group_id == group.id, GroupTutor.tutor_id == learner.id)) is None:
+            db.session.add(GroupTutor(group_id=group.id, tutor_id=learner.id))  # another teacher of the course
     elif db.session.scalar(select(Membership.id).where(Membership.group_id == group.id,
                                                        Membership.learner_id == learner.id)) is None:
         db.session.add(Membership(group_id=group.id, learner_id=learner.id))

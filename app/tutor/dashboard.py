@@ -16,7 +16,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from engine.mastery import MASTERED, SECURE, estimate
@@ -35,6 +35,7 @@ from ..models import (
     Learner,
     LearnerModuleState,
     LessonRead,
+    GroupTutor,
     Membership,
     utcnow,
 )
@@ -211,17 +212,22 @@ def groups_for(user: Learner) -> list[GroupSummary]:
              .group_by(Group.id, tutor.display_name, tutor.username)
              .order_by(func.lower(Group.name), Group.id))
     if not user.is_admin:
-        query = query.where(Group.tutor_id == user.id)
+        shared = select(GroupTutor.group_id).where(GroupTutor.tutor_id == user.id)
+        query = query.where(or_(Group.tutor_id == user.id, Group.id.in_(shared)))
     return [GroupSummary(group, learners, display_name or username or "No tutor yet")
             for group, learners, display_name, username in db.session.execute(query)]
 
 
 def visible_group(user: Learner, group_id: int) -> Group | None:
-    """Return the group if this user may see it (its tutor, or an admin), else None."""
+    """Return the group if this user may see it (its tutor, another tutor of it, or an admin), else None."""
     group = db.session.get(Group, group_id)
-    if group is None or not (user.is_admin or group.tutor_id == user.id):
+    if group is None:
         return None
-    return group
+    if user.is_admin or group.tutor_id == user.id:
+        return group
+    shared = db.session.scalar(select(GroupTutor.id).where(GroupTutor.group_id == group.id,
+                                                           GroupTutor.tutor_id == user.id))
+    return group if shared is not None else None
 
 
 @dataclass(frozen=True)

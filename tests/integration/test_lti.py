@@ -136,6 +136,11 @@ def test_an_instructor_gets_the_tutor_view_of_their_course(tool, client, vle):
     dashboard = client.get(response.location)
     assert dashboard.status_code == 200 and "Sam Learner" in dashboard.text
     assert count(tool, LtiGradeLink) == 1, "no gradebook entry for the teacher"
+    colleague = tool.test_client()  # a second teacher of the same course sees it too
+    second = launch(colleague, vle, PendingLaunch(sub="teacher-2", roles=[INSTRUCTOR], name="Bo Teacher"))
+    assert second.location == response.location
+    assert colleague.get(second.location).status_code == 200
+    assert "Digital skills, Tuesday evening" in colleague.get("/tutor/").text
 
 
 def test_deep_linking_lets_a_teacher_pick_a_module_for_their_course(tool, client, vle):
