@@ -9,6 +9,7 @@ import importlib.util
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -89,8 +90,15 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     """Serve the app with the real course on loopback, and yield its base URL."""
     folder = tmp_path_factory.mktemp("live-server")
     app = make_app(folder, f"sqlite:///{folder / 'e2e.db'}", CONTENT_DIR=str(CONTENT_DIR))
+    with serving(app, "e2e-live-server") as url:
+        yield url
+
+
+@contextmanager
+def serving(app, name: str = "e2e-app") -> Iterator[str]:
+    """Serve an app on a free loopback port while the block runs; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -101,6 +109,13 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """Return `serving`, for a test module that needs an app of its own on loopback (test modules
+    cannot import this conftest)."""
+    return serving
 
 
 @pytest.fixture(scope="session")

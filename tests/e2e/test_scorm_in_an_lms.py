@@ -21,9 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from app.extensions import db
 from tests.conftest import make_app
 
 LMS_DIR = Path(__file__).resolve().parent / "lms"
@@ -34,12 +32,6 @@ STUDENT = {"student": "s-2001", "name": "Taylor, Sam"}
 class _QuietFiles(SimpleHTTPRequestHandler):
     def log_message(self, format, *args) -> None:
         pass
-
-
-class _QuietRequests(WSGIRequestHandler):
-    def log_request(self, code="-", size="-") -> None:
-        if str(code).startswith("5"):
-            super().log_request(code, size)
 
 
 def _serve(server) -> threading.Thread:
@@ -67,24 +59,14 @@ def lms_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
 
 
 @pytest.fixture(scope="module")
-def scorm_site(tmp_path_factory, lms_site) -> Iterator[tuple[object, str]]:
+def scorm_site(tmp_path_factory, lms_site, serve_app) -> Iterator[tuple[object, str]]:
     """Serve the app on loopback with the LMS allowed to frame it; yield the app and its base URL."""
     _, lms_origin = lms_site
     folder = tmp_path_factory.mktemp("scorm-site")
     app = make_app(folder, f"sqlite:///{folder / 'scorm.db'}", FRAME_ANCESTORS=[lms_origin])
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequests)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = url  # known only once the server has its port; read at each request
-    thread = _serve(server)
-    try:
+    with serve_app(app, "scorm-site") as url:
+        app.config["PUBLIC_URL"] = url  # known only once the server has its port; read at each request
         yield app, url
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
