@@ -21,6 +21,7 @@ from engine.progress import Event, replay
 from ..badges.awards import SHARE_ALPHABET, award_due
 from ..content import current_course, current_parameters
 from ..extensions import db
+from ..lti.models import LtiGradeLink, LtiUser
 from ..models import (
     AnswerRecord,
     ApiToken,
@@ -223,7 +224,7 @@ def _move_simple(guest: Learner, into: Learner) -> None:
         if has_share is None:
             share.learner_id = into.id
     # A VLE student who signs in to an account inside a SCORM package keeps landing on that account.
-    for model in (HelpSession, ApiToken, ScormLearner):
+    for model in (HelpSession, ApiToken, ScormLearner, LtiUser, LtiGradeLink):
         for row in db.session.scalars(select(model).where(model.learner_id == guest.id)):
             row.learner_id = into.id
 
@@ -325,6 +326,7 @@ DATA_TABLES = (
     DataTable("help_sessions", HelpSession, ("started_at", "ended_at")),
     DataTable("api_tokens", ApiToken, ("created_at",)),
     DataTable("vle_links", ScormLearner, ("lms_student_id", "created_at")),
+    DataTable("vle_accounts", LtiUser, ("sub",)),
 )
 
 

@@ -270,3 +270,21 @@ def test_only_an_admin_registers_a_vle_on_the_page(tool, client):
     assert good.status_code == 302
     with tool.app_context():
         assert db.session.scalar(select(LtiPlatform.deployment_ids)) == ["1", "2"]
+
+
+def test_a_vle_learner_who_signs_in_to_their_own_account_keeps_both(tool, client, vle):
+    with tool.app_context():
+        from app.auth import accounts
+        accounts.create_user("sam.home", "teapot river purple", "learner")
+    launch(client, vle, learner_launch())
+    walk(client, course_of(tool), MODULE, right_fields)
+    page = client.get("/sign-in")
+    client.post("/sign-in", data={"username": "sam.home", "password": "teapot river purple",
+                                  "csrf_token": csrf_token(page.text)})
+    assert count(tool, Learner) == 1, "the VLE's learner is folded into the account"
+    again = tool.test_client()
+    launch(again, vle, learner_launch())
+    assert "You have finished this topic" in again.get(f"/modules/{MODULE}").text
+    with tool.app_context():
+        assert db.session.scalar(select(Learner.username)) == "sam.home"
+        assert db.session.scalar(select(func.count()).select_from(LtiGradeLink)) == 1
