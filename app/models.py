@@ -149,6 +149,9 @@ class Award(db.Model):
     evidence: Mapped[dict] = mapped_column(JSON)  # engine.passport.evidence()
     # Open Badges keeps the recipient private: only a salted hash of who it is goes in the badge.
     recipient_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    # The learner the badge was made out to, kept so the badge's hashed recipient never changes,
+    # even if the award later moves to the account the learner signs in to.
+    recipient_number: Mapped[int | None]
     shared: Mapped[bool] = mapped_column(default=False)  # its check page and badge answer publicly
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(500))

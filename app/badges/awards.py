@@ -52,7 +52,8 @@ def award_due(learner: Learner, module: Module, state: LearnerState, now: dateti
     for level in due_levels(module, state, params, held, now):
         held[level] = Held(now)
         level_standing = next(s for s in standing(module, state, params, held, now) if s.level == level)
-        award = Award(learner_id=learner.id, module_id=module.id, level=level, awarded_at=now,
+        award = Award(learner_id=learner.id, recipient_number=learner.id, module_id=module.id, level=level,
+                      awarded_at=now,
                       answer_id=answer.id if answer is not None else None,
                       evidence=evidence(level_standing, state))
         db.session.add(award)

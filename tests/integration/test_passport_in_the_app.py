@@ -302,3 +302,18 @@ def test_the_api_reports_badges_and_ignores_helped_answers(app, client):
     mine = next(m for m in passport if m["module"] == MODULE)
     assert mine["level"] == "bronze" and mine["badges"][0]["id"] == earned[0]["id"]
     assert mine["next"].startswith("Next: practise")
+
+
+def test_a_badge_keeps_its_recipient_when_it_moves_to_the_learners_account(app, silver):
+    with app.app_context():
+        from app.auth import accounts
+        accounts.create_user("sam.home", "teapot river purple", "learner")
+    bronze = awards(app, level="bronze")[0]
+    share_badge(silver, bronze)
+    before = silver.get(f"/badges/awards/{bronze.public_id}").json["recipient"]
+    page = silver.get("/sign-in")
+    silver.post("/sign-in", data={"username": "sam.home", "password": "teapot river purple",
+                                  "csrf_token": csrf_token(page.text)})
+    moved = awards(app, level="bronze")[0]
+    assert moved.learner_id != bronze.learner_id, "the badge now belongs to the account"
+    assert silver.get(f"/badges/awards/{bronze.public_id}").json["recipient"] == before
