@@ -107,11 +107,15 @@ class Recorded:
 HELP_SESSION_HOURS = 4  # a help session a tutor forgets to end stops counting after this long
 
 
+def help_under_way(now: datetime) -> tuple:
+    """Return the conditions of a help session still running at `now` (not ended, and not lapsed)."""
+    return (HelpSession.ended_at.is_(None), HelpSession.started_at > now - timedelta(hours=HELP_SESSION_HOURS))
+
+
 def being_helped(learner: Learner, now: datetime) -> bool:
     """Say whether a tutor has marked this learner as being helped right now."""
     return db.session.scalar(select(HelpSession.id).where(
-        HelpSession.learner_id == learner.id, HelpSession.ended_at.is_(None),
-        HelpSession.started_at > now - timedelta(hours=HELP_SESSION_HOURS)).limit(1)) is not None
+        HelpSession.learner_id == learner.id, *help_under_way(now)).limit(1)) is not None
 
 
 def record_answer(learner: Learner, question: Question, answer: Answer, hints_used: int,

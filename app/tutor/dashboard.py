@@ -39,7 +39,7 @@ from ..models import (
     Membership,
     utcnow,
 )
-from ..services import HELP_SESSION_HOURS
+from ..services import help_under_way
 
 GROUP_NAME_MAX = 100
 HARDEST_QUESTIONS = 10  # questions in "What the group finds hardest"
@@ -392,11 +392,6 @@ class Dashboard:
     mixups: list[CommonMixup]
 
 
-def _under_way(now: datetime) -> tuple:
-    """Return the conditions for a help session under way, as `services.being_helped` reads them."""
-    return (HelpSession.ended_at.is_(None), HelpSession.started_at > now - timedelta(hours=HELP_SESSION_HOURS))
-
-
 def _hardest(course: Course, learner_ids: list[int]) -> list[HardQuestion]:
     """Return the questions the learners most often got wrong (two queries)."""
     if not learner_ids:
@@ -453,7 +448,7 @@ def group_dashboard(group: Group) -> Dashboard:
     states = _states(ids)
     awards = _awards(ids)
     helped = set(db.session.scalars(select(HelpSession.learner_id).where(HelpSession.learner_id.in_(ids),
-                                                                         *_under_way(now)))) if ids else set()
+                                                                         *help_under_way(now)))) if ids else set()
     rows, stuck = [], []
     for member in members:
         learner = member.learner
@@ -499,7 +494,7 @@ class LearnerReport:
 
 def help_session(learner: Learner, now: datetime | None = None) -> HelpSession | None:
     """Return the help session under way for a learner, or None (one that was never ended lapses)."""
-    return db.session.scalar(select(HelpSession).where(HelpSession.learner_id == learner.id, *_under_way(now or utcnow()))
+    return db.session.scalar(select(HelpSession).where(HelpSession.learner_id == learner.id, *help_under_way(now or utcnow()))
                              .order_by(HelpSession.started_at.desc()).limit(1))
 
 
