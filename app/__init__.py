@@ -119,16 +119,19 @@ def _tune_sqlite(app: Flask) -> None:
         event.listen(db.engine, "connect", on_connect)
 
 
-def _security_headers(response):
-    """Add headers that stop the pages being framed (except by a VLE set up to), sniffed or injected into."""
+def content_security_policy(form_action: str = "") -> str:
+    """Return the pages' Content-Security-Policy: only this site's own files, framed only by a VLE set up
+    to; `form_action` adds a place a page's form may send to."""
     from .lti.registry import frame_ancestors
 
-    ancestors = " ".join(frame_ancestors())
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
-        f"form-action 'self'; frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'",
-    )
+    return ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+            f"form-action 'self'{' ' + form_action if form_action else ''}; "
+            f"frame-ancestors {' '.join(frame_ancestors())}; base-uri 'none'; object-src 'none'")
+
+
+def _security_headers(response):
+    """Add headers that stop the pages being framed (except by a VLE set up to), sniffed or injected into."""
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

@@ -15,6 +15,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
+from .. import content_security_policy
 from ..auth.roles import admin_required
 from ..urls import public_url
 from ..content import current_course
@@ -132,10 +133,7 @@ def chosen():
     response = current_app.make_response(render_template("lti/send_choice.html", jwt=jwt, return_url=return_url,
                                                          title=title))
     # This one form goes back to the VLE, so the page lets it.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
-        f"form-action 'self' {origin(return_url)}; frame-ancestors {' '.join(registry.frame_ancestors())}; "
-        "base-uri 'none'; object-src 'none'")
+    response.headers["Content-Security-Policy"] = content_security_policy(form_action=origin(return_url))
     return response
 
 
