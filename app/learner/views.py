@@ -81,7 +81,7 @@ def module(module_id: str):
     skills = _skill_levels(module, state)
     return render_template("learner/module.html", module=module, progress=progress, step=step,
                            started=state.started, skills=skills, now=services.utcnow(),
-                           passport=awards.passport_of(learner, [module])[0],
+                           passport=awards.passport_of(learner, [module], {module.id: state})[0],
                            mastered_skills=[skill.id for skill, name in skills if name == "mastered"],
                            levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
 
