@@ -125,15 +125,15 @@ def start_review(learner: Learner, module: Module) -> None:
         LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == module.id))
     state = LearnerState.from_dict(row.state) if row else LearnerState(module.id)
     now = utcnow()
-    gold = standing(module, state, current_parameters(), held_levels(awards_of(learner, module.id)), now)[-1]
+    standings = standing(module, state, current_parameters(), held_levels(awards_of(learner, module.id)), now)
+    gold = standings[-1]
     review = gold.review
     if gold.held is not None:
         raise ReviewNotOpen("You already have gold in this topic.")
     if review.under_way:
         return
     if not review.can_start(now):
-        raise ReviewNotOpen(next_move(standing(module, state, current_parameters(),
-                                               held_levels(awards_of(learner, module.id)), now), now))
+        raise ReviewNotOpen(next_move(standings, now))
     state = state.start_review(now, review.questions, review.right_needed)
     row.state = state.as_dict()  # a review can only open once silver is held, so the row exists
     db.session.commit()
