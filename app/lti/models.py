@@ -1,4 +1,4 @@
-"""The tables LTI needs: platforms (VLEs), their users and courses, grades to send, and one-time values."""
+"""The tables LTI needs: platforms (VLEs), their users and courses, grades to send, logins and one-time values."""
 
 from __future__ import annotations
 
@@ -102,4 +102,40 @@ class LtiUsedNonce(db.Model):
     __tablename__ = "lti_used_nonces"
 
     nonce: Mapped[str] = mapped_column(String(255), primary_key=True)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LtiLogin(db.Model):
+    """One login begun in one browser for one VLE: the launch it ends in must match all of it, once.
+
+    `browser` is a hash of the random cookie that browser holds; the state and nonce alone
+    travel through the VLE and the launch form, so they cannot prove which browser posts.
+    """
+
+    __tablename__ = "lti_logins"
+
+    state: Mapped[str] = mapped_column(String(100), primary_key=True)
+    browser: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(255))
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_id: Mapped[str | None] = mapped_column(String(255))
+    restart: Mapped[dict] = mapped_column(JSON)  # the VLE's login request, to start again in a new window
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
+class LtiResourceLink(db.Model):
+    """The topic a teacher chose for an activity added by hand in the VLE (one with no module in it)."""
+
+    __tablename__ = "lti_resource_links"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id", "resource_link_id",
+                                       name="uq_lti_resource_links"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    module_id: Mapped[str] = mapped_column(String(100))
+    chosen_by: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"))
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
