@@ -255,3 +255,9 @@ class ScormLearner(db.Model):
     lms_student_id: Mapped[str] = mapped_column(String(255))
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # SHA-256 of the key the package keeps in the student's own cmi.suspend_data: a launch must send
+    # the key to reach this learner. None for rows made before keys (their packages are refused),
+    # or after an admin reopened the row for the student's next launch.
+    key_hash: Mapped[str | None] = mapped_column(String(64))
+    # When an admin let the next launch, within a day, take this row and get a new key.
+    reopened_at: Mapped[datetime | None] = mapped_column()
