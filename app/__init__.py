@@ -53,6 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import errors
     errors.init_app(app)
 
+    # Bad input (a NUL, a huge id, a deep JSON body) is refused with a 4xx before any page sees it.
+    from . import input_guard, storable, urls
+    input_guard.init_app(app)
+    storable.init_app()
+    urls.init_app(app)  # before the pages, whose addresses it reads
+
     from .learner import bp as learner_bp
     app.register_blueprint(learner_bp)
 

@@ -99,8 +99,10 @@ FIXED = {
     "REMEMBER_COOKIE_DURATION": 365 * 24 * 3600,
     # Learners may read a lesson for an hour before answering; a form must not expire under them.
     "WTF_CSRF_TIME_LIMIT": None,
-    # Forms are small; anything bigger is a mistake or an attack.
-    "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Forms are small; anything bigger is a mistake or an attack, refused with a 413 page. The largest
+    # honest body is a lesson preview: a 60 KB file and 60 KB of pasted text, whose accented letters a
+    # browser may send as three bytes each, so the preview can say itself what is too big.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
 }
 
 

@@ -1,8 +1,25 @@
-"""Lasting public addresses of pages, for badges, VLEs and printed links."""
+"""The site's addresses: ids in them, and lasting public addresses of pages for badges, VLEs and printed links."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter
+
+# The largest id an id column holds on every database we support (PostgreSQL's INTEGER).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """Read `<int:...>` in an address as an id: a number too big to be one is simply not found (404)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = None, signed: bool = False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+
+def init_app(app: Flask) -> None:
+    """Make every `<int:...>` in the site's addresses an id; call before any page is added."""
+    app.url_map.converters["int"] = IdConverter
 
 
 class NoPublicUrl(RuntimeError):

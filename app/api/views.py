@@ -8,7 +8,6 @@ from functools import wraps
 
 from flask import g, jsonify, request
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 
 from engine.answers import AnswerError, display_order, read_answer
 from engine.mastery import estimate, level
@@ -36,12 +35,6 @@ class ApiError(Exception):
 def api_error(error: ApiError):
     """Answer an API error as JSON."""
     return jsonify(error=error.message), error.status
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):
-    """Answer any HTTP error under /api as JSON, not as a web page."""
-    return jsonify(error=error.description or error.name), error.code
 
 
 def _hash(token: str) -> str:

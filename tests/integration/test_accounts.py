@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from app.auth import accounts
 from app.extensions import db
@@ -263,7 +264,7 @@ def protected_rules(app):
 
 
 def example_url(rule) -> str:
-    values = {arg: (1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x")
+    values = {arg: (1 if isinstance(rule._converters[arg], IntegerConverter) else "x")
               for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 

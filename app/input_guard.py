@@ -1,0 +1,100 @@
+"""Refuse input no database can store, before any view or limit sees it.
+
+PostgreSQL cannot keep a NUL character in text, and neither database can keep half of a
+UTF-16 pair (a "lone surrogate", which only JSON can carry). Both come only from a broken
+or hostile program, never from a person typing, so a request carrying one is refused whole
+with a 4xx and nothing is saved. Checking here, once, covers every form field, address
+part, query, cookie and JSON body; app/storable.py is the backstop at the database.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, abort, request
+from flask.json.provider import DefaultJSONProvider
+
+# NUL, and the code points Python uses for lone surrogates.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Deep enough for any answer the API takes; deeper JSON is a mistake or an attack.
+MAX_JSON_DEPTH = 32
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UNSTORABLE_MESSAGE = ("What you sent has a hidden character in it that this site cannot keep "
+                      "(a 'null' character). Please type it again rather than pasting it.")
+
+
+class TooDeep(ValueError):
+    """A JSON body nests deeper than anything the site reads."""
+
+
+def unstorable(text: str) -> bool:
+    """Say whether text has a character the database cannot keep."""
+    return UNSTORABLE.search(text) is not None
+
+
+def _strings(value):
+    """Yield every string in a parsed JSON value, keys included, without recursing."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _depth(value) -> int:
+    """Return how deeply a parsed JSON value nests (a number or string is 0)."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """Read JSON as Flask does, but treat very deep nesting as invalid JSON rather than crashing."""
+
+    def loads(self, s, **kwargs):
+        """Parse JSON, raising ValueError (which Flask answers with a 400) when it nests too deep."""
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise TooDeep(f"JSON may nest at most {MAX_JSON_DEPTH} levels deep") from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise TooDeep(f"JSON may nest at most {MAX_JSON_DEPTH} levels deep")
+        return value
+
+
+def _refuse_unstorable():
+    """Answer 404 for an address, and 400 for fields, that carry a character the database cannot keep."""
+    if unstorable(request.path) or any(isinstance(v, str) and unstorable(v)
+                                       for v in (request.view_args or {}).values()):
+        abort(404)
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)  # even where no view would read the body, so it is never half-handled
+    fields = [*request.args.items(multi=True), *request.cookies.items(multi=True)]
+    if request.method in BODY_METHODS:
+        fields += request.form.items(multi=True)
+        fields += ((name, upload.filename or "") for name, upload in request.files.items(multi=True))
+    if any(unstorable(name) or unstorable(value) for name, value in fields):
+        abort(400, UNSTORABLE_MESSAGE)
+    if request.method in BODY_METHODS and request.is_json:
+        body = request.get_json(silent=True)
+        if any(unstorable(text) for text in _strings(body)):
+            abort(400, UNSTORABLE_MESSAGE)
+
+
+def init_app(app: Flask) -> None:
+    """Check every request before anything else does, including the sign-in limits."""
+    app.json = GuardedJSONProvider(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unstorable)
