@@ -16,7 +16,8 @@ from ..extensions import db
 from ..models import Group, GroupTutor, Learner, Membership, utcnow
 from .. import services
 from .grades import queue_score, send_due
-from .models import LtiCourse, LtiGradeLink, LtiUsedNonce, LtiUser
+from . import binding
+from .models import LtiCourse, LtiGradeLink, LtiLogin, LtiResourceLink, LtiUsedNonce, LtiUser
 from .tool import find_platform
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -36,24 +37,29 @@ class Person:
     learner: Learner
     instructor: bool
     group_id: int | None
+    platform_id: int
 
 
 def _is_instructor(data: dict) -> bool:
-    return any(role.endswith(INSTRUCTOR_ROLES) for role in data.get(CLAIM + "roles", []))
+    roles = data.get(CLAIM + "roles")
+    return isinstance(roles, list) and any(isinstance(r, str) and r.endswith(INSTRUCTOR_ROLES) for r in roles)
 
 
 def _name(data: dict) -> str | None:
-    name = data.get("name") or " ".join(p for p in (data.get("given_name"), data.get("family_name")) if p)
-    return " ".join(str(name).split())[:80] or None
+    name = data.get("name") or " ".join(str(p) for p in (data.get("given_name"), data.get("family_name")) if p)
+    return " ".join(str(name).replace("\x00", "").split())[:80] or None
 
 
 def use_nonce(nonce: str, expires: int | None) -> None:
     """Record a launch's nonce; refuse one that was used before (a replayed launch)."""
     if not nonce:
         raise LaunchProblem("This launch has no nonce, so it cannot be checked.")
-    until = (datetime.fromtimestamp(expires, timezone.utc).replace(tzinfo=None) if expires
-             else utcnow() + timedelta(hours=1))
-    db.session.add(LtiUsedNonce(nonce=nonce[:255], expires_at=max(until, utcnow() + timedelta(minutes=10))))
+    now = utcnow()
+    # Kept while the token could be sent again: until it expires, at least 10 minutes and at most a
+    # day (its login lasts minutes, and a far-off exp must not overflow a date).
+    left = (expires - now.replace(tzinfo=timezone.utc).timestamp()) if isinstance(expires, (int, float)) else 3600
+    seconds = max(600.0, min(float(left), 86400.0))
+    db.session.add(LtiUsedNonce(nonce=nonce[:255], expires_at=now + timedelta(seconds=seconds)))
     try:
         db.session.flush()
     except IntegrityError:
@@ -62,13 +68,22 @@ def use_nonce(nonce: str, expires: int | None) -> None:
                             "again.") from None
 
 
-def accept(message, data: dict) -> Person:
+def _claim_text(data: dict, value: object, what: str, limit: int = 255) -> str:
+    """Return an id the VLE sent, as text; refuse one that no database column could keep."""
+    text = "" if value is None else str(value)
+    if len(text) > limit or "\x00" in text:
+        raise LaunchProblem(f"Your VLE sent a {what} Skills Passport cannot keep. Tell your college's VLE team.")
+    return text
+
+
+def accept(message, data: dict, login: LtiLogin) -> Person:
     """Map a checked launch to a person of ours, their course group and gradebook; commit it all, or nothing."""
+    binding.use(login)
     use_nonce(str(data.get("nonce", "")), data.get("exp"))
     platform = find_platform(data["iss"], message.get_client_id())
     if platform is None:  # checked by the library already; kept so nothing is created if it ever is not
         raise LaunchProblem("Your VLE is not registered with Skills Passport.")
-    sub = str(data.get("sub") or "")
+    sub = _claim_text(data, data.get("sub"), "user id")
     if not sub:
         raise LaunchProblem("Your VLE did not say who you are, so Skills Passport cannot keep your progress.")
     instructor = _is_instructor(data)
@@ -90,18 +105,20 @@ def accept(message, data: dict) -> Person:
     db.session.commit()
     if not instructor:
         send_due(learner_id=learner.id)
-    return Person(learner, instructor, group_id)
+    return Person(learner, instructor, group_id, platform.id)
 
 
 def _course_group(platform_id: int, context: dict, learner: Learner, instructor: bool) -> int | None:
     """Return the group standing for the VLE course, made on first launch; put the person in it."""
-    context_id = str(context.get("id") or "")
+    context = context if isinstance(context, dict) else {}
+    context_id = _claim_text(context, context.get("id"), "course id")
     if not context_id:
         return None
     course = db.session.scalar(select(LtiCourse).where(LtiCourse.platform_id == platform_id,
                                                        LtiCourse.context_id == context_id))
     if course is None:
-        title = " ".join(str(context.get("title") or context.get("label") or "VLE course").split())[:100]
+        title = str(context.get("title") or context.get("label") or "VLE course").replace("\x00", "")
+        title = " ".join(title.split())[:100]
         group = Group(name=title, join_code=new_group_code(), tutor_id=learner.id if instructor else None)
         db.session.add(group)
         db.session.flush()
@@ -120,22 +137,55 @@ def _course_group(platform_id: int, context: dict, learner: Learner, instructor:
     return group.id
 
 
-def target(data: dict) -> tuple[Module | None, Lesson | None]:
-    """Return the module (and lesson) a launch opens, from its custom parameters."""
-    custom = data.get(CLAIM + "custom") or {}
+def resource_link(data: dict) -> tuple[str, str]:
+    """Return the launch's deployment and resource link ids: together they name one activity in the VLE."""
+    link = data.get(CLAIM + "resource_link")
+    link_id = link.get("id") if isinstance(link, dict) else None
+    return (_claim_text(data, data.get(CLAIM + "deployment_id"), "deployment id"),
+            _claim_text(data, link_id, "resource link id"))
+
+
+def _custom(data: dict) -> dict:
+    custom = data.get(CLAIM + "custom")
+    return custom if isinstance(custom, dict) else {}
+
+
+def chosen_topic(platform_id: int, data: dict) -> LtiResourceLink | None:
+    """Return the topic a teacher chose for the launched activity, if they have."""
+    deployment_id, link_id = resource_link(data)
+    if not link_id:
+        return None
+    return db.session.scalar(select(LtiResourceLink).where(LtiResourceLink.platform_id == platform_id,
+                                                           LtiResourceLink.deployment_id == deployment_id,
+                                                           LtiResourceLink.resource_link_id == link_id))
+
+
+def target(data: dict, platform_id: int | None = None) -> tuple[Module | None, Lesson | None]:
+    """Return the module (and lesson) a launch opens: its custom parameters, or the topic its teacher chose."""
+    custom = _custom(data)
     course = current_course()
     lesson = course.lessons.get(str(custom.get("lesson", "")))
     module = course.module(str(custom.get("module", ""))) or (course.module(lesson.module_id) if lesson else None)
+    if module is None and platform_id is not None:
+        chosen = chosen_topic(platform_id, data)
+        module = course.module(chosen.module_id) if chosen else None
     return module, lesson
+
+
+def needs_topic(data: dict) -> bool:
+    """Say whether a launch names no topic itself: an activity added by hand in the VLE."""
+    return target(data)[0] is None and bool(resource_link(data)[1])
 
 
 def _grade_link(platform_id: int, learner: Learner, sub: str, data: dict) -> None:
     """Remember where this learner's score in the launched module goes, and queue the score they have now."""
-    endpoint = data.get(AGS_CLAIM) or {}
-    module, _ = target(data)
+    endpoint = data.get(AGS_CLAIM)
+    endpoint = endpoint if isinstance(endpoint, dict) else {}
+    module, _ = target(data, platform_id)
     lineitem = endpoint.get("lineitem")
     if module is None or not lineitem:
         return
+    lineitem = _claim_text(data, lineitem, "gradebook address", 500)
     link = db.session.scalar(select(LtiGradeLink).where(LtiGradeLink.learner_id == learner.id,
                                                         LtiGradeLink.module_id == module.id,
                                                         LtiGradeLink.lineitem == lineitem))
@@ -147,3 +197,15 @@ def _grade_link(platform_id: int, learner: Learner, sub: str, data: dict) -> Non
     else:
         link.endpoint = endpoint
     queue_score(learner, module, services.load_state(learner, module), utcnow())
+
+
+def choose_topic(platform_id: int, deployment_id: str, link_id: str, module: Module, teacher: Learner) -> bool:
+    """Keep the topic a teacher chose for a hand-added activity; return False if one was chosen first."""
+    db.session.add(LtiResourceLink(platform_id=platform_id, deployment_id=deployment_id, resource_link_id=link_id,
+                                   module_id=module.id, chosen_by=teacher.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another teacher of the course chose at the same moment: theirs stands
+        db.session.rollback()
+        return False
+    return True

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import tempfile
 import typing as t
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from jwcrypto.jwk import JWK
+from pylti1p3.contrib.flask import FlaskCookieService, FlaskRequest
 from pylti1p3.contrib.flask.service_connector import FlaskServiceConnector
 from pylti1p3.deployment import Deployment
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
@@ -27,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import utcnow
-from .models import LtiPlatform, LtiStoredValue
+from .models import LtiLogin, LtiPlatform, LtiStoredValue, LtiUsedNonce
 
 KEY_FILE = "lti_private_key.pem"
 
@@ -40,12 +43,32 @@ def private_key_pem() -> str:
     configured = current_app.config.get("LTI_PRIVATE_KEY")
     if configured:
         return configured
-    path = Path(current_app.instance_path) / KEY_FILE
-    if not path.exists():
-        key = JWK.generate(kty="RSA", size=2048)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return load_or_make_key(Path(current_app.instance_path) / KEY_FILE)
+
+
+def load_or_make_key(path: Path) -> str:
+    """Return the PEM key kept at `path`, making it first if there is none; safe when processes race.
+
+    Several workers may start at once with no key. Each writes a whole key to a file of its
+    own, then links it into place: a link never overwrites, so the first one in wins and the
+    others read the winner's key. Nobody ever reads a half-written file.
+    """
+    if path.exists():
+        return path.read_text()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = JWK.generate(kty="RSA", size=2048).export_to_pem(private_key=True, password=None)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lti-key-")  # made with mode 0600
+    try:
         with os.fdopen(fd, "wb") as out:
-            out.write(key.export_to_pem(private_key=True, password=None))
+            out.write(pem)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+    finally:
+        os.unlink(temporary)
     return path.read_text()
 
 
@@ -154,32 +177,52 @@ class ToolConf(ToolConfAbstract):
 # --- launch storage -----------------------------------------------------------------------
 
 
+BROWSER_COOKIE = "session-id"  # PyLTI1p3 sends it as `lti1p3-session-id`
+_COOKIE_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+class ToolCookies(FlaskCookieService):
+    """PyLTI1p3's cookies: odd values read as missing, and flags that let them into a VLE's frame."""
+
+    def get_cookie(self, name: str) -> str | None:
+        """Return one of the tool's cookies, or None if it is missing or not a value the tool sets."""
+        value = super().get_cookie(name)
+        return value if isinstance(value, str) and _COOKIE_VALUE.fullmatch(value) else None
+
+    def update_response(self, response) -> None:
+        """Set the cookies: over HTTPS SameSite=None, Secure and Partitioned, as a frame needs."""
+        secure = bool(self._request.is_secure() or current_app.config.get("SESSION_COOKIE_SECURE"))
+        for key, data in self._cookie_data_to_set.items():
+            response.set_cookie(key, str(data["value"]), max_age=data["exp"], path="/", httponly=True,
+                                secure=secure, samesite="None" if secure else None, partitioned=secure)
+
+
+def browser_id() -> str | None:
+    """Return this browser's LTI cookie (a random id the login sets), or None if it did not send one."""
+    return ToolCookies(FlaskRequest()).get_cookie(BROWSER_COOKIE)
+
+
 class DatabaseStorage(LaunchDataStorage):
     """Keep PyLTI1p3's state, nonces and launch data in the database, not in the session cookie.
 
-    Every key it stores holds a long random value (state, nonce or launch id), so the
-    keys need no browser session to keep them apart.
+    Every key is kept under the browser's own random id (the `lti1p3-session-id` cookie),
+    so a nonce or a launch is found only from the browser that started the login.
     """
 
     _lifetime = 24 * 3600
+    _session_cookie_name = BROWSER_COOKIE
 
     def can_set_keys_expiration(self) -> bool:
         """Say that keys can expire."""
         return True
 
-    def get_session_id(self) -> None:
-        """Use no browser session id: the keys are random already."""
-        return None
-
     def set_session_id(self, session_id: str) -> None:
-        """Ignore a session id (see get_session_id)."""
-
-    def remove_session_id(self) -> None:
-        """Ignore a session id (see get_session_id)."""
+        """Keep the browser's id, if it is one the tool could have set."""
+        self._session_id = session_id if _COOKIE_VALUE.fullmatch(session_id or "") else None
 
     def get_value(self, key: str) -> t.Any:
         """Return a stored value, or None if it is missing or expired."""
-        row = db.session.get(LtiStoredValue, key[:255])
+        row = db.session.get(LtiStoredValue, self._prepare_key(key)[:255])
         if row is None or row.expires_at < utcnow():
             return None
         return row.value
@@ -187,9 +230,10 @@ class DatabaseStorage(LaunchDataStorage):
     def set_value(self, key: str, value: t.Any, exp: int | None = None) -> None:
         """Store a value until it expires."""
         expires = utcnow() + timedelta(seconds=exp or self._lifetime)
-        row = db.session.get(LtiStoredValue, key[:255])
+        key = self._prepare_key(key)[:255]
+        row = db.session.get(LtiStoredValue, key)
         if row is None:
-            db.session.add(LtiStoredValue(key=key[:255], value=json.loads(json.dumps(value)), expires_at=expires))
+            db.session.add(LtiStoredValue(key=key, value=json.loads(json.dumps(value)), expires_at=expires))
         else:
             row.value, row.expires_at = json.loads(json.dumps(value)), expires
         db.session.commit()
@@ -200,10 +244,13 @@ class DatabaseStorage(LaunchDataStorage):
 
     @staticmethod
     def clear_expired() -> int:
-        """Delete expired values; return how many went."""
-        result = db.session.execute(delete(LtiStoredValue).where(LtiStoredValue.expires_at < utcnow()))
+        """Delete expired values, used nonces and logins; return how many went."""
+        now = utcnow()
+        gone = 0
+        for model in (LtiStoredValue, LtiUsedNonce, LtiLogin):
+            gone += db.session.execute(delete(model).where(model.expires_at < now)).rowcount or 0
         db.session.commit()
-        return result.rowcount or 0
+        return gone
 
 
 class ServiceConnector(FlaskServiceConnector):

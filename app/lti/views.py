@@ -1,12 +1,13 @@
 """LTI 1.3 pages: login, launch, deep linking, the tool's keys, and registering VLEs.
 
 A bad launch (forged or expired token, wrong audience, replayed nonce, unknown
-deployment) gets a plain error page, is logged, and creates nothing.
+deployment, another browser's or another VLE's login) gets a plain error page with
+a 4xx status, is logged, and creates nothing.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
@@ -19,11 +20,12 @@ from .. import content_security_policy
 from ..auth.roles import admin_required
 from ..urls import public_url
 from ..content import current_course
-from ..extensions import csrf
-from . import bp, launches, registry
-from .tool import DatabaseStorage, ToolConf, jwks, origin
+from ..extensions import csrf, db
+from . import binding, bp, launches, registry
+from .tool import DatabaseStorage, ToolConf, ToolCookies, browser_id, jwks, origin
 
 DEEP_LINK_SESSION_KEY = "lti_deep_link_launch"
+TOPIC_SESSION_KEY = "lti_topic_to_choose"
 
 
 def _refuse(message: str, status: int = 400, detail: str = ""):
@@ -47,32 +49,78 @@ def keys():
 @csrf.exempt  # the VLE starts this; OpenID Connect's state and nonce protect it
 def login():
     """Start an LTI launch (OpenID Connect third-party login): send the browser back to the VLE to sign."""
-    target = request.values.get("target_link_uri", "")
+    try:
+        params = binding.login_params()
+    except binding.BadLogin as exc:
+        return _refuse("This link does not launch Skills Passport. Ask your VLE administrator to check "
+                       "the tool's settings.", detail=str(exc))
+    target = params.get("target_link_uri", "")
     if not target or urlsplit(target)._replace(query="").geturl() != _launch_url():
         return _refuse("This link does not launch Skills Passport. Ask your VLE administrator to check "
-                       "the tool's settings.", detail=f"target_link_uri={target!r}")
+                       "the tool's settings.", detail=f"target_link_uri={target[:200]!r}")
+    binding.forget_expired()
+    storage = DatabaseStorage()
     try:
-        oidc = FlaskOIDCLogin(FlaskRequest(), ToolConf(), launch_data_storage=DatabaseStorage())
-        return oidc.redirect(target)
+        oidc = FlaskOIDCLogin(FlaskRequest(), ToolConf(), cookie_service=ToolCookies(FlaskRequest()),
+                              launch_data_storage=storage)
+        response = oidc.redirect(target)
     except (LtiException, OIDCException) as exc:
         return _refuse("Your VLE is not set up to use Skills Passport yet. Ask your VLE administrator to "
                        "register it.", detail=str(exc))
+    sent = parse_qs(urlsplit(response.location).query)
+    binding.remember(state=sent["state"][0], nonce=sent["nonce"][0], issuer=oidc.get_iss(),
+                     client_id=oidc.get_client_id(), deployment_id=params.get("lti_deployment_id"),
+                     restart=params, browser=storage.get_session_id())
+    return response
+
+
+LAUNCH_AGAIN = "Go back to your course and open the activity again."
+REFUSED = {  # why a launch did not match its login: (status, what the person reads)
+    "no login": (400, f"This launch could not be checked, so nothing was opened. {LAUNCH_AGAIN}"),
+    "does not match": (400, f"This launch could not be checked, so nothing was opened. {LAUNCH_AGAIN}"),
+    "used": (400, f"This launch was already used. {LAUNCH_AGAIN}"),
+    "other browser": (403, "This launch was started in another browser or window, so nothing was opened. "
+                           + LAUNCH_AGAIN),
+    "no cookies": (400, "Your browser did not let Skills Passport keep the small file (a cookie) it needs "
+                        "while it is shown inside your course page, so nothing was opened."),
+}
+
+
+def _refused_launch(exc: binding.Refused):
+    """Answer a launch that does not match its login; offer a new window when the frame lost the cookies."""
+    status, message = REFUSED[exc.reason]
+    new_window = None
+    if exc.reason == "no cookies" and exc.login is not None:
+        # The usual LTI answer to blocked third-party cookies: the same login again, in a window of its own.
+        new_window = url_for("lti.login", **exc.login.restart)
+    current_app.logger.warning("lti: refused: %s", exc.reason)
+    return render_template("lti/error.html", message=message, new_window=new_window), status
 
 
 @bp.post("/launch")
-@csrf.exempt  # the VLE posts a signed id_token here; its signature, state and nonce are checked
+@csrf.exempt  # the VLE posts a signed id_token here; its signature, state, nonce and browser are checked
 def launch():
     """Check a launch from a VLE, sign the person in, and take them to their module (or their course's group)."""
-    storage = DatabaseStorage()
-    message = FlaskMessageLaunch(FlaskRequest(), ToolConf(), launch_data_storage=storage)
     try:
+        login = binding.check(request.form.get("state"), request.form.get("id_token"), browser_id())
+    except binding.Refused as exc:
+        return _refused_launch(exc)
+    try:
+        cookies = ToolCookies(FlaskRequest())
+        message = FlaskMessageLaunch(FlaskRequest(), ToolConf(), cookie_service=cookies,
+                                     launch_data_storage=DatabaseStorage())
+        message.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat", "iss", "sub", "nonce"]})
         data = message.get_launch_data()
-    except (LtiException, ValueError, KeyError, AssertionError) as exc:
-        return _refuse("This launch could not be checked, so nothing was opened. Go back to your course and "
-                       "open the activity again.", detail=f"{type(exc).__name__}: {exc}")
+    except (LtiException, ValueError, KeyError, AssertionError, TypeError) as exc:
+        db.session.rollback()
+        return _refuse(REFUSED["does not match"][1], detail=f"{type(exc).__name__}: {exc}")
     try:
-        person = launches.accept(message, data)
+        person = launches.accept(message, data, login)
+    except binding.Refused as exc:
+        db.session.rollback()
+        return _refused_launch(exc)
     except launches.LaunchProblem as exc:
+        db.session.rollback()
         return _refuse(str(exc), detail=str(exc))
     login_user(person.learner, remember=False)
     session["lti"] = True
@@ -81,14 +129,54 @@ def launch():
             return _refuse("Only a teacher can add Skills Passport activities to a course.", 403)
         session[DEEP_LINK_SESSION_KEY] = message.get_launch_id()
         return redirect(url_for("lti.choose"))
+    module, lesson = launches.target(data, person.platform_id)
+    if module is None and launches.needs_topic(data):
+        return _no_topic_yet(person, data)
     if person.instructor:
         return redirect(url_for("tutor.group", group_id=person.group_id))
-    module, lesson = launches.target(data)
     if lesson is not None:
         return redirect(url_for("learner.lesson", lesson_id=lesson.id))
     if module is not None:
         return redirect(url_for("learner.module", module_id=module.id))
     return redirect(url_for("learner.home"))
+
+
+# --- a topic for an activity added by hand in the VLE -------------------------------------------
+
+
+def _no_topic_yet(person: launches.Person, data: dict):
+    """Send a teacher to choose the activity's topic; tell a learner their teacher has not yet."""
+    if not person.instructor:
+        return render_template("lti/no_topic.html")
+    deployment_id, link_id = launches.resource_link(data)
+    session[TOPIC_SESSION_KEY] = {"platform": person.platform_id, "deployment": deployment_id, "link": link_id,
+                                  "group": person.group_id}
+    return redirect(url_for("lti.topic"))
+
+
+def _topic_request() -> dict:
+    """Return the activity this teacher launched to choose a topic for, or stop with 404."""
+    wanted = session.get(TOPIC_SESSION_KEY)
+    if not isinstance(wanted, dict) or not current_user.is_authenticated or not current_user.is_tutor:
+        abort(404)
+    return wanted
+
+
+@bp.route("/topic", methods=["GET", "POST"])
+def topic():
+    """Let a teacher choose the topic of an activity added by hand, so its learners land there and get grades."""
+    wanted = _topic_request()
+    modules = current_course().modules
+    if request.method == "GET":
+        return render_template("lti/topic.html", modules=modules)
+    module = current_course().module(request.form.get("module", "")[:100])
+    if module is None:
+        return render_template("lti/topic.html", modules=modules, error="Choose a topic."), 422
+    launches.choose_topic(wanted["platform"], wanted["deployment"], wanted["link"], module, current_user)
+    session.pop(TOPIC_SESSION_KEY, None)
+    if wanted.get("group"):
+        return redirect(url_for("tutor.group", group_id=wanted["group"]))
+    return redirect(url_for("tutor.groups"))
 
 
 @bp.get("/choose")
@@ -114,6 +202,7 @@ def chosen():
                                error="Choose a topic or a lesson to add."), 422
     try:
         message = FlaskMessageLaunch.from_cache(launch_id, FlaskRequest(), ToolConf(),
+                                                cookie_service=ToolCookies(FlaskRequest()),
                                                 launch_data_storage=DatabaseStorage())
         deep_link = message.get_deep_link()
     except LtiException as exc:

@@ -62,6 +62,10 @@ def learner_launch(sub="student-7", **extra):
     return PendingLaunch(sub=sub, roles=[LEARNER], custom={"module": MODULE}, **extra)
 
 
+def teacher_launch(sub="teacher-1", **extra):
+    return PendingLaunch(sub=sub, roles=[INSTRUCTOR], custom={"module": MODULE}, **extra)
+
+
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
@@ -127,7 +131,7 @@ def test_a_learner_keeps_their_progress_between_launches(tool, client, vle):
 
 def test_an_instructor_gets_the_tutor_view_of_their_course(tool, client, vle):
     launch(tool.test_client(), vle, learner_launch("student-1"))
-    response = launch(client, vle, PendingLaunch(sub="teacher-1", roles=[INSTRUCTOR], name="Ann Teacher"))
+    response = launch(client, vle, teacher_launch("teacher-1", name="Ann Teacher"))
     with tool.app_context():
         group = db.session.scalar(select(Group))
         teacher = db.session.get(Learner, group.tutor_id)
@@ -137,7 +141,7 @@ def test_an_instructor_gets_the_tutor_view_of_their_course(tool, client, vle):
     assert dashboard.status_code == 200 and "Sam Learner" in dashboard.text
     assert count(tool, LtiGradeLink) == 1, "no gradebook entry for the teacher"
     colleague = tool.test_client()  # a second teacher of the same course sees it too
-    second = launch(colleague, vle, PendingLaunch(sub="teacher-2", roles=[INSTRUCTOR], name="Bo Teacher"))
+    second = launch(colleague, vle, teacher_launch("teacher-2", name="Bo Teacher"))
     assert second.location == response.location
     assert colleague.get(second.location).status_code == 200
     assert "Digital skills, Tuesday evening" in colleague.get("/tutor/").text
