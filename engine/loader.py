@@ -75,9 +75,12 @@ LESSON_KEYS = {
     "minutes": True,
     "fixes": False,
 }
-QUESTION_KEYS = {"kind": True, "skill": False}
+QUESTION_KEYS = {"kind": True, "skill": False, "guess": False}
+GUESS_WORDS = re.compile(r"^1\s+in\s+(\d+)$", re.IGNORECASE)
+GUESS_RANGE = (0.01, 0.9)
 GLOSSARY_KEYS = {"module": True}
-PARAMETERS_KEYS = {"module": True, "skills": True, "fitted": False}
+PARAMETERS_KEYS = {"module": True, "skills": True, "fitted": False, "questions": False}
+QUESTION_PARAMETER_RANGES = {"guess": (0.0, 0.9), "slip": (0.0, 0.5)}
 ALSO_LINE = re.compile(r"^also\s*:\s*(.*)$", re.IGNORECASE)
 
 ImageUrl = Callable[[str, str], str]
@@ -471,11 +474,11 @@ def read_glossary(path: Path, report: FileReport, module: ModuleDraft) -> tuple[
 # --- parameters.md ----------------------------------------------------------------
 
 
-def read_parameters(path: Path, report: FileReport, module: ModuleDraft) -> dict:
-    """Read a module's per-skill settings for the mastery model."""
+def read_parameters(path: Path, report: FileReport, module: ModuleDraft) -> tuple[dict, dict]:
+    """Read a module's settings for the mastery model: per skill, and per question as measured."""
     opened = _open(path, report, PARAMETERS_KEYS)
     if opened is None:
-        return {}
+        return {}, {}
     text, _tokens, settings = opened
     raw_lines = text.split("\n")
     named = _text(settings, "module", report)
@@ -487,7 +490,7 @@ def read_parameters(path: Path, report: FileReport, module: ModuleDraft) -> dict
     if not isinstance(skills, dict):
         report.error(line, "'skills' must list each skill, indented, with its settings, like "
                            "'strong-passwords: {prior: 0.3, slip: 0.1}'")
-        return {}
+        return {}, {}
     known = {s.id for s in module.module.skills}
     found: dict[str, dict[str, float]] = {}
     for skill_id, values in skills.items():
@@ -516,7 +519,36 @@ def read_parameters(path: Path, report: FileReport, module: ModuleDraft) -> dict
                                    f"not '{raw}'")
                 continue
             found[skill_id][name] = value
-    return found if report.ok else {}
+    questions = _question_parameters(settings, report)
+    return (found, questions) if report.ok else ({}, {})
+
+
+def _question_parameters(settings: Settings, report: FileReport) -> dict:
+    """Read the measured guess and slip of each question, if the file has them."""
+    raw = settings.values.get("questions")
+    if raw is None:
+        return {}
+    line = settings.line("questions")
+    if not isinstance(raw, dict):
+        report.error(line, "'questions' must list each question, indented, like 'pin-by-text: {guess: 0.3}'")
+        return {}
+    found: dict[str, dict[str, float]] = {}
+    for question_id, values in raw.items():
+        if not isinstance(values, dict):
+            report.error(line, f"question '{question_id}' needs its settings in braces, like {{guess: 0.3}}")
+            continue
+        for name, value in values.items():
+            low, high = QUESTION_PARAMETER_RANGES.get(name, (None, None))
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = None
+            if low is None or number is None or not low <= number <= high:
+                report.error(line, f"question '{question_id}': '{name}: {value}' must be guess (0 to 0.9) or "
+                                   "slip (0 to 0.5)")
+                continue
+            found.setdefault(str(question_id), {})[name] = number
+    return found
 
 
 # --- lessons ----------------------------------------------------------------------
@@ -763,6 +795,8 @@ def _read_question(open_token, inner, lines, rel, report: FileReport, lesson_id,
                                        f"{suggest(skill, known_skills)}")
         return None
 
+    guess = _guess(settings.get("guess"), header_start + 1, report) if "guess" in settings else None
+
     prompt_blocks, hint_blocks, option_list = [], [], None
     for block in blocks[1:]:
         if block.type in ("bullet_list_open", "ordered_list_open"):
@@ -808,7 +842,23 @@ def _read_question(open_token, inner, lines, rel, report: FileReport, lesson_id,
         lesson_id=lesson_id,
         module_id=module.id,
         source=Source(rel, line),
+        guess=guess,
     )
+
+
+def _guess(raw: str, line: int, report: FileReport) -> float | None:
+    """Read a question's 'guess:' setting: '1 in 3' or a number such as 0.3."""
+    words = GUESS_WORDS.match(raw.strip())
+    try:
+        value = 1 / int(words.group(1)) if words else float(raw)
+    except (ValueError, ZeroDivisionError):
+        value = None
+    low, high = GUESS_RANGE
+    if value is None or not low <= value <= high:
+        report.error(line, f"'guess' says how often someone who does not know the skill still gets the question "
+                           f"right: write '1 in 3', or a number from {low:g} to {high:g}, not '{raw}'")
+        return None
+    return value
 
 
 def _option_key(n: int) -> str:
@@ -961,9 +1011,10 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
             draft = replace(draft, module=replace(draft.module, glossary=glossary))
         if draft is not None and (folder / PARAMETERS_FILE).is_file():
             parameters_report = FileReport(rel(folder / PARAMETERS_FILE))
-            parameters = read_parameters(folder / PARAMETERS_FILE, parameters_report, draft)
+            parameters, question_parameters = read_parameters(folder / PARAMETERS_FILE, parameters_report, draft)
             problems.extend(parameters_report.problems)
-            draft = replace(draft, module=replace(draft.module, parameters=parameters))
+            draft = replace(draft, module=replace(draft.module, parameters=parameters,
+                                                                 question_parameters=question_parameters))
         lessons_here: list[LessonDraft] = []
         for path in markdown_files:
             lesson_report = FileReport(rel(path))

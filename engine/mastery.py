@@ -10,9 +10,18 @@ The update for one answer (Corbett and Anderson's knowledge tracing):
     wrong:  P(know | wrong) = P(know) slip / (P(know) slip + (1 - P(know))(1 - guess))
     then:   P(know) = P(know | answer) + (1 - P(know | answer)) learn
 
-`guess` follows the kind of question (1 in k for a single choice of k, almost
-nothing for a typed answer). Between answers the estimate decays towards the
-prior with a half-life, so a skill learned months ago is reviewed.
+`guess` is how often someone who does not know the skill still gets the
+question right. Real people are not random clickers: they rule options out,
+know half of a sequence, or type the obvious number. So no kind of question is
+trusted as nearly unguessable: a choice of k is 1 in k, and a tick-all, an
+ordering or a typed answer is taken as at least `LEAST_GUESS` whatever the
+arithmetic of random clicking says. A tutor can say a question is easier to
+guess (`guess:` in its settings), and `flask engine fit` measures each
+question's guess and slip from the answers learners really gave.
+
+Between answers the estimate decays towards the prior with a half-life, so a
+skill learned months ago is reviewed. A high estimate alone never makes a skill
+mastered: `engine.evidence` says what else must be shown.
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping
 
+from . import evidence
+from .evidence import HARD_TO_GUESS, Shown
 from .model import Course, Question
 
 MASTERED = 0.95
@@ -49,17 +60,33 @@ class SkillParams:
 DEFAULT_PARAMS = SkillParams()
 
 
-def guess_rate(question: Question) -> float:
-    """Return the chance of answering right by guessing, from the kind of question."""
+# The least chance of a right answer without knowing the skill, by kind: ruling options out,
+# knowing half of a sequence or typing the obvious answer beat random clicking by far.
+LEAST_GUESS = {"multiple": 0.15, "ordering": 0.15, "typed": 0.1}
+
+
+def default_guess(question: Question) -> float:
+    """Return the chance of a right answer without knowing the skill, from the kind of question alone."""
     choices = len(question.choices)
     if question.kind in ("single", "true-false"):
         return 1.0 / max(choices, 2)
     if question.kind == "multiple":
-        # Any non-empty set of the options could be ticked.
-        return 1.0 / max(2 ** choices - 1, 1)
-    if question.kind == "ordering":
-        return 1.0 / math.factorial(max(choices, 2))
-    return 0.02  # typed: a lucky typed answer is rare
+        chance = 1.0 / max(2 ** choices - 1, 1)  # any non-empty set of the options could be ticked
+    elif question.kind == "ordering":
+        chance = 1.0 / math.factorial(max(choices, 2))
+    else:
+        chance = 0.0
+    return max(chance, LEAST_GUESS.get(question.kind, 0.0))
+
+
+def guess_rate(question: Question) -> float:
+    """Return the chance of a right answer without knowing the skill: the tutor's word, else the kind's."""
+    return question.guess if question.guess is not None else default_guess(question)
+
+
+def hard_to_guess(guess: float) -> bool:
+    """Say whether a right answer to a question this guessable is good evidence on its own."""
+    return guess <= HARD_TO_GUESS
 
 
 @dataclass(frozen=True)
@@ -77,13 +104,15 @@ class SkillState:
     best: float = 0.0  # the highest estimate so far
     lesson_read: bool = False
     placement_asked: int = 0
-    mastered_at: datetime | None = None
+    mastered_at: datetime | None = None  # when the skill first counted as mastered, evidence and all
+    shown: tuple[Shown, ...] = ()  # the questions answered right unaided: the evidence
 
     def as_dict(self) -> dict:
         """Return the state as plain data, for storage."""
         data = self.__dict__.copy()
         for key in ("updated_at", "mastered_at"):
             data[key] = data[key].isoformat() if data[key] else None
+        data["shown"] = [s.as_list() for s in self.shown]
         return data
 
     @classmethod
@@ -92,6 +121,7 @@ class SkillState:
         values = dict(data)
         for key in ("updated_at", "mastered_at"):
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
+        values["shown"] = tuple(Shown.from_list(s) for s in values.get("shown") or ())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -111,19 +141,23 @@ def estimate(state: SkillState, params: SkillParams, now: datetime | None) -> fl
 
 
 def after_answer(state: SkillState, params: SkillParams, guess: float, correct: bool, at: datetime,
-                 hints_used: int = 0) -> SkillState:
-    """Return the state after one answer."""
+                 hints_used: int = 0, slip: float | None = None, shown: Shown | None = None) -> SkillState:
+    """Return the state after one answer; `shown` is the evidence it adds, if it was right and unaided."""
     p = estimate(state, params, at)
+    slip = params.slip if slip is None else slip
     if hints_used:
         # A right answer after hints says less: treat it as much easier to guess.
         guess = max(guess, 0.5)
     if correct:
-        seen = p * (1 - params.slip) / (p * (1 - params.slip) + (1 - p) * guess)
+        seen = p * (1 - slip) / (p * (1 - slip) + (1 - p) * guess)
     else:
-        seen = p * params.slip / (p * params.slip + (1 - p) * (1 - guess))
+        seen = p * slip / (p * slip + (1 - p) * (1 - guess))
     p_new = seen + (1 - seen) * params.learn
-    progressed = p_new >= state.best + 0.05
+    # A right answer on one's own is always progress, never a step towards "stuck", even when
+    # the estimate was high already.
+    progressed = p_new >= state.best + 0.05 or (correct and shown is not None)
     best = max(state.best, p_new)
+    kept = evidence.add(state.shown, shown) if shown is not None and correct else state.shown
     return replace(
         state,
         p_known=p_new,
@@ -134,7 +168,8 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
         right_in_a_row=state.right_in_a_row + 1 if correct else 0,
         attempts_without_progress=0 if progressed else state.attempts_without_progress + 1,
         best=best,
-        mastered_at=state.mastered_at or (at if p_new >= MASTERED else None),
+        shown=kept,
+        mastered_at=state.mastered_at or (at if p_new >= MASTERED and evidence.enough(kept) else None),
     )
 
 
@@ -160,12 +195,18 @@ LEVEL_MEANINGS = {
 }
 
 
+def is_mastered(state: SkillState | None, params: SkillParams, now: datetime | None) -> bool:
+    """Say whether a skill counts as mastered: a high estimate and enough evidence behind it."""
+    return (state is not None and evidence.enough(state.shown)
+            and estimate(state, params, now) >= MASTERED)
+
+
 def level(state: SkillState | None, params: SkillParams, now: datetime | None) -> str:
     """Return the level a learner sees for a skill; it can go down as well as up."""
     if state is None or (state.attempts == 0 and not state.lesson_read):
         return "not started"
     p = estimate(state, params, now)
-    if p >= MASTERED:
+    if p >= MASTERED and evidence.enough(state.shown):
         return "mastered"
     if p >= SECURE:
         return "secure"
@@ -174,18 +215,32 @@ def level(state: SkillState | None, params: SkillParams, now: datetime | None) -
 
 @dataclass(frozen=True)
 class Parameters:
-    """The model's parameters for every skill: defaults, with per-skill settings."""
+    """The model's parameters: defaults, with per-skill settings and per-question measurements."""
 
     default: SkillParams = DEFAULT_PARAMS
     per_skill: Mapping[str, SkillParams] = field(default_factory=dict)
+    # Question id -> {"guess": ..., "slip": ...}, measured by `flask engine fit` from real answers.
+    per_question: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def for_skill(self, skill_id: str) -> SkillParams:
         """Return the parameters for one skill."""
         return self.per_skill.get(skill_id, self.default)
 
+    def guess_for(self, question: Question) -> float:
+        """Return a question's guess chance: measured if it has been, else the tutor's or the kind's."""
+        measured = self.per_question.get(question.id, {}).get("guess")
+        return measured if measured is not None else guess_rate(question)
+
+    def slip_for(self, question: Question) -> float:
+        """Return a question's slip chance: measured if it has been, else its skill's."""
+        measured = self.per_question.get(question.id, {}).get("slip")
+        return measured if measured is not None else self.for_skill(question.skill).slip
+
 
 def parameters_for(course: Course, default: SkillParams = DEFAULT_PARAMS) -> Parameters:
-    """Return the model's parameters: the defaults, with each module's per-skill settings."""
+    """Return the model's parameters: the defaults, with each module's per-skill and per-question settings."""
     per_skill = {skill_id: replace(default, **values)
                  for module in course.modules for skill_id, values in module.parameters.items()}
-    return Parameters(default, per_skill)
+    per_question = {question_id: dict(values)
+                    for module in course.modules for question_id, values in module.question_parameters.items()}
+    return Parameters(default, per_skill, per_question)

@@ -81,6 +81,9 @@ class Question:
     lesson_id: str
     module_id: str
     source: Source
+    # The tutor's word on how often someone who does not know the skill gets it right anyway
+    # (`guess:` in the question's settings); None: judged from the kind of question.
+    guess: float | None = None
 
     def option(self, key: str) -> Option | None:
         """Return the option with this key, or None."""
@@ -178,6 +181,8 @@ class Module:
     glossary: tuple[GlossaryWord, ...] = ()
     # Per-skill settings of the mastery model, from parameters.md: skill id -> {name: value}.
     parameters: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # Per-question measurements from parameters.md: question id -> {"guess": ..., "slip": ...}.
+    question_parameters: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     passport: PassportRules = field(default_factory=lambda: PassportRules({}))
 
     @property

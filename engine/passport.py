@@ -2,7 +2,9 @@
 
 A module's rules (`Module.passport`, from its module.md) list the skills each
 level adds. A level is earned when the level below it is held and its skills
-are mastered in the engine's estimates. Gold also needs a gold review: a mixed
+are mastered: a high estimate, and evidence an employer would accept behind
+each skill (`engine.evidence`: more than one question right unaided, one of
+them hard to guess). Gold also needs a gold review: a mixed
 set of questions on the whole module, started at least a few days after silver
 and passed without help, so gold shows the learner kept what they learned.
 
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Mapping
 
+from . import evidence as evidence_rule
+from .evidence import Shown
 from .mastery import MASTERED, Parameters, estimate
 from .model import LEVELS, Module, Skill
 from .progress import REVIEW_BELOW, LearnerState
@@ -39,11 +43,19 @@ class SkillShown:
     skill: Skill
     estimate: float
     mastered_at: datetime | None  # when the engine first judged it mastered
+    shown: tuple[Shown, ...] = ()  # the questions answered right unaided
 
     @property
     def mastered(self) -> bool:
-        """Say whether the skill counts as mastered now."""
-        return self.estimate >= MASTERED
+        """Say whether the skill counts as mastered now: a high estimate and enough evidence."""
+        return self.estimate >= MASTERED and evidence_rule.enough(self.shown)
+
+    @property
+    def still_needed(self) -> str:
+        """Say in plain English what is left to show, or '' if nothing is."""
+        if self.mastered:
+            return ""
+        return evidence_rule.missing(self.shown) or "a little more practice to be sure"
 
     @property
     def fading(self) -> bool:
@@ -140,7 +152,7 @@ def standing(module: Module, state: LearnerState, params: Parameters, held: Mapp
         for skill_id in rules.skills_for(level):
             skill_state = state.skill(skill_id, params)
             shown.append(SkillShown(_skill(module, skill_id), estimate(skill_state, params.for_skill(skill_id), now),
-                                    skill_state.mastered_at))
+                                    skill_state.mastered_at, skill_state.shown))
         below = LEVELS[index - 1] if index else None
         below_held = below is None or (below in held and not held[below].revoked)
         review = None
@@ -178,7 +190,9 @@ def due_levels(module: Module, state: LearnerState, params: Parameters, held: Ma
 def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
     """Return what the learner showed to earn a level, as plain data to keep with the award."""
     data: dict = {"skills": [{"id": s.skill.id, "title": s.skill.title, "estimate": round(s.estimate, 3),
-                              "mastered_at": s.mastered_at.isoformat() if s.mastered_at else None}
+                              "mastered_at": s.mastered_at.isoformat() if s.mastered_at else None,
+                              "answers": evidence_rule.as_data(s.shown),
+                              "summary": evidence_rule.describe(s.shown)}
                              for s in level_standing.skills]}
     review = level_standing.review
     if review is not None and review.passed_at is not None:

@@ -13,14 +13,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable, Mapping
 
+from . import evidence
+from .evidence import Shown
 from .mastery import (
     MASTERED,
+    SECURE,
     Parameters,
     SkillState,
     after_answer,
     after_lesson,
     estimate,
-    guess_rate,
+    hard_to_guess,
+    is_mastered,
     new_state,
 )
 from .model import Course, Lesson, Module, Question
@@ -33,6 +37,7 @@ STUCK_ANSWERS = 6  # answers on one skill without progress before it counts as s
 STUCK_WRONG_IN_A_ROW = 3
 REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is reviewed
 DIAGNOSTIC_BONUS = 0.6  # bits: what seeing which mix-up a struggling learner has is worth, next to information
+EVIDENCE_BONUS = 1.0  # bits: a question that fills a gap in the evidence beats any other for a learner doing well
 
 
 def _when(at: datetime | None) -> str | None:
@@ -100,13 +105,17 @@ class LearnerState:
 
         A right answer given with someone's help shows nothing about what the learner
         can do alone, so it leaves the estimate as it was and does not count in a review.
+        Only a right answer with no hint and no help is evidence for the passport.
         """
         skill_params = params.for_skill(question.skill)
         before = self.skill(question.skill, params)
+        guess = params.guess_for(question)
         if helped and correct:
             after = before
         else:
-            after = after_answer(before, skill_params, guess_rate(question), correct, at, hints_used)
+            shown = Shown(question.id, question.kind, at, hard_to_guess(guess)) if not hints_used else None
+            after = after_answer(before, skill_params, guess, correct, at, hints_used,
+                                 slip=params.slip_for(question), shown=shown)
         if not before.lesson_read:
             after = replace(after, placement_asked=before.placement_asked + 1)
         seen = self.misconceptions.get(question.skill, ())
@@ -241,6 +250,10 @@ class Situation:
         """Return the current chance the learner knows a skill."""
         return estimate(self.state.skill(skill_id, self.params), self.params.for_skill(skill_id), self.now)
 
+    def mastered(self, skill_id: str) -> bool:
+        """Say whether a skill counts as mastered: a high estimate, and evidence behind it."""
+        return is_mastered(self.state.skills.get(skill_id), self.params.for_skill(skill_id), self.now)
+
 
 @dataclass(frozen=True)
 class LessonProgress:
@@ -331,17 +344,24 @@ def best_question(situation: Situation, skill_id: str, exclude: frozenset[str] =
         last = state.recent[-1] if state.recent else None
         fresh = [q for q in questions if q.id != last] or questions
     p = situation.estimate(skill_id)
-    slip = situation.params.for_skill(skill_id).slip
+    params = situation.params
     # After a wrong answer, prefer questions whose wrong answers name a mix-up, so the next
     # wrong answer can show which one the learner has, and lead to the lesson that fixes it.
-    skill_state = state.skill(skill_id, situation.params)
+    skill_state = state.skill(skill_id, params)
     struggling = skill_state.lesson_read and skill_state.wrong_in_a_row > 0
+    # Once the learner is doing well, ask what the evidence still lacks: a question not yet
+    # answered right, and one that cannot be guessed if none has been.
+    shown_ids = {s.question_id for s in skill_state.shown}
+    needs_hard = not any(s.hard for s in skill_state.shown)
 
     def value(question: Question) -> tuple:
         unseen = question.id not in state.results
         diagnostic = struggling and any(o.misconception for o in question.options)
+        guess = params.guess_for(question)
+        fills = question.id not in shown_ids and (hard_to_guess(guess) or not needs_hard)
         last_index = state.recent.index(question.id) if question.id in state.recent else -1
-        score = information(p, guess_rate(question), slip) + (0.05 if unseen else 0.0) + (DIAGNOSTIC_BONUS if diagnostic else 0.0)
+        score = (information(p, guess, params.slip_for(question)) + (0.05 if unseen else 0.0)
+                 + (DIAGNOSTIC_BONUS if diagnostic else 0.0) + (EVIDENCE_BONUS if fills and p >= SECURE else 0.0))
         return (score, -last_index, question.id)
 
     return max(fresh, key=value)
@@ -409,9 +429,9 @@ class Score:
 
 
 def module_score(module: Module, state: LearnerState, params: Parameters, now: datetime) -> Score:
-    """Return how many of a module's skills the learner has mastered now."""
+    """Return how many of a module's skills the learner has mastered now, evidence and all."""
     mastered = sum(1 for skill in module.skills
-                   if estimate(state.skill(skill.id, params), params.for_skill(skill.id), now) >= MASTERED)
+                   if is_mastered(state.skills.get(skill.id), params.for_skill(skill.id), now))
     return Score(mastered, len(module.skills))
 
 
@@ -429,7 +449,7 @@ def needs_help(module: Module, state: LearnerState, params: Parameters, now: dat
     found = []
     for skill in module.skills:
         skill_state = state.skills.get(skill.id)
-        if skill_state is None or estimate(skill_state, params.for_skill(skill.id), now) >= MASTERED:
+        if skill_state is None or is_mastered(skill_state, params.for_skill(skill.id), now):
             continue
         if skill.id in state.help_offered or is_stuck(skill_state):
             found.append((skill.id, tuple(state.misconceptions.get(skill.id, ()))))
@@ -441,6 +461,7 @@ def adaptive(situation: Situation) -> Step:
     module, state = situation.module, situation.state
     skill_ids = [s.id for s in module.skills]
     known = {s: situation.estimate(s) for s in skill_ids}
+    mastered = {s: situation.mastered(s) for s in skill_ids}
 
     # 0. A gold review under way comes first: a test is not interrupted by lessons.
     review = review_question(situation)
@@ -457,7 +478,7 @@ def adaptive(situation: Situation) -> Step:
     # 2. Stuck on a skill: a lesson that may help, or a tutor, not more of the same questions.
     for skill_id in skill_ids:
         skill = state.skill(skill_id, situation.params)
-        if not is_stuck(skill) or known[skill_id] >= MASTERED or skill_id in state.help_offered:
+        if not is_stuck(skill) or mastered[skill_id] or skill_id in state.help_offered:
             continue
         title = _skill_title(situation, skill_id)
         remedy = _remedy_for(situation, state.misconceptions.get(skill_id, ()))
@@ -477,22 +498,25 @@ def adaptive(situation: Situation) -> Step:
     # 3. Something mastered a while ago has faded: a quick review question.
     for skill_id in skill_ids:
         skill = state.skill(skill_id, situation.params)
-        if skill.mastered_at is not None and known[skill_id] < REVIEW_BELOW:
+        # A skill a tutor has been asked to help with is not reviewed again and again meanwhile.
+        if (skill.mastered_at is not None and known[skill_id] < REVIEW_BELOW
+                and skill_id not in state.help_offered and not is_stuck(skill)):
             question = best_question(situation, skill_id)
             if question is not None:
                 return _ask(situation, question, f"You learned “{_skill_title(situation, skill_id)}” a while ago. "
                                                  "Here is a quick question to keep it fresh.", "review")
 
-    # 4. Practise what is shaky among the skills already taught, before anything new.
-    candidates = [s for s in skill_ids if known[s] < MASTERED and s not in state.help_offered
-                  and state.skill(s, situation.params).lesson_read]
+    # 4. Practise what is shaky among the skills already taught, before anything new; and a skill
+    #    whose lesson was skipped still needs its evidence.
+    candidates = [s for s in skill_ids if not mastered[s] and s not in state.help_offered
+                  and (state.skill(s, situation.params).lesson_read or known[s] >= MASTERED)]
     best: tuple[float, str, Question] | None = None
     for skill_id in candidates:
         question = best_question(situation, skill_id)
         if question is None:
             continue
         p = known[skill_id]
-        gain = information(p, guess_rate(question), situation.params.for_skill(skill_id).slip)
+        gain = information(p, situation.params.guess_for(question), situation.params.slip_for(question))
         if best is None or gain > best[0]:
             best = (gain, skill_id, question)
     if best is not None:
@@ -501,6 +525,8 @@ def adaptive(situation: Situation) -> Step:
         skill = state.skill(skill_id, situation.params)
         if skill.wrong_in_a_row:
             reason = f"Let's try “{title}” again with a different question."
+        elif p >= MASTERED:
+            reason = f"You know “{title}”. One more question on your own to show it for your passport."
         elif skill.attempts == 0:
             reason = f"You have read about “{title}”. This question checks it has sunk in."
         else:
@@ -531,13 +557,13 @@ def adaptive(situation: Situation) -> Step:
 
     # 6. Skills no lesson of the module teaches, or whose lesson was skipped, still need showing.
     for skill_id in skill_ids:
-        if known[skill_id] < MASTERED and skill_id not in state.help_offered:
+        if not mastered[skill_id] and skill_id not in state.help_offered:
             question = best_question(situation, skill_id)
             if question is not None:
                 return _ask(situation, question,
                             f"One more question on “{_skill_title(situation, skill_id)}” to finish the topic.",
                             "practice")
-    if all(known[s] >= MASTERED for s in skill_ids):
+    if all(mastered.values()):
         return Step("done", module.id, "You have shown every skill in this topic. Well done.", purpose="done")
     return Step("done", module.id,
                 "You have worked through this topic. Some skills need more practice: a tutor can help, "

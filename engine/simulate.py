@@ -11,8 +11,8 @@ skill the policy declared mastered was really learned.
 One learner, one skill:
 
     start:     known with chance `prior` (never, on the skill a stuck learner is stuck on)
-    answer:    right with chance 1 - slip if known, else guess_rate(question)
-               (engine.mastery.guess_rate: 1 in k for a single choice of k, ...)
+    answer:    right with chance 1 - slip if known, else the population's luck on the
+               question (engine.populations: random clicking, partial knowledge, ...)
     then:      unknown -> known with chance `learn` (the feedback teaches)
     lesson:    unknown -> known with chance `lesson_learn`, for each skill it teaches
     forgetting known -> unknown: still known after t days with chance 0.5 ** (t / half_life)
@@ -42,8 +42,9 @@ from typing import Callable, Iterable, Sequence
 from .answers import Answer, mark
 from .baselines import BASELINES, DECLARED, TrackedState, measured_skills, skill_questions
 from . import mastery
-from .mastery import MASTERED, Parameters, SkillParams, estimate, guess_rate
+from .mastery import MASTERED, Parameters, SkillParams, estimate, guess_rate, is_mastered
 from .model import Course, Lesson, Module, Question
+from .populations import DEFAULT_POPULATION, Population
 from .progress import POLICIES, LearnerState, Situation, Step
 
 START = datetime(2026, 1, 5, 9, 0)
@@ -184,10 +185,13 @@ def stuck_pairs(course: Course, module: Module) -> list[tuple[str, str]]:
 class SimulatedLearner:
     """The hidden truth about one learner in one module, and how they answer and learn."""
 
-    def __init__(self, course: Course, module: Module, traits: Traits, seed: int | str):
+    def __init__(self, course: Course, module: Module, traits: Traits, seed: int | str,
+                 population: Population = DEFAULT_POPULATION):
         self.course = course
         self.module = module
         self.traits = traits
+        self.population = population
+        self.placement = False  # answering a quick question offered to skip a lesson
         self.skills = measured_skills(course, module)
         init = random.Random(f"{seed}:{traits.index}:{module.id}:start")
         self.rng = random.Random(f"{seed}:{traits.index}:{module.id}:run")
@@ -267,12 +271,11 @@ class SimulatedLearner:
 
     def p_right(self, question: Question) -> float:
         """Return the true chance of answering right now (the generator's own prediction)."""
-        return 1.0 - self.traits.slip if self.knows(question.skill) else guess(question)
+        return self.population.chance(question, self.knows(question.skill), self.traits.slip, self.placement)
 
     def answer(self, question: Question) -> tuple[bool, tuple[str, ...]]:
         """Answer a question: whether it was right, and the misconceptions of the options chosen."""
-        known = self.knows(question.skill)
-        chance = 1.0 - self.traits.slip if known else guess(question)
+        chance = self.p_right(question)
         correct = self.rng.random() < chance
         stuck_here = self.blocked(question.skill)
         tags = () if correct else wrong_answer_tags(question, self.rng, self.stuck_tag if stuck_here else None,
@@ -581,7 +584,7 @@ def predicted_right(state: LearnerState, params: Parameters, question: Question,
     """Return a model's chance of a right answer: P(know)(1 - slip) + (1 - P(know)) guess."""
     skill_params = params.for_skill(question.skill)
     p = estimate(state.skill(question.skill, params), skill_params, now)
-    return p * (1 - skill_params.slip) + (1 - p) * guess(question)
+    return p * (1 - params.slip_for(question)) + (1 - p) * params.guess_for(question)
 
 
 # --- contenders and the session loop ------------------------------------------------------
@@ -607,10 +610,8 @@ class Contender:
 
 
 def engine_declared(situation: Situation, skill_id: str) -> bool:
-    """The engine calls a skill mastered when its estimate reaches MASTERED (it then skips or stops it)."""
-    skill = situation.state.skills.get(skill_id)
-    return (skill is not None
-            and estimate(skill, situation.params.for_skill(skill_id), situation.now) >= MASTERED)
+    """The engine calls a skill mastered when its estimate reaches MASTERED with the evidence behind it."""
+    return is_mastered(situation.state.skills.get(skill_id), situation.params.for_skill(skill_id), situation.now)
 
 
 def engine_parameters(course: Course) -> Parameters:
@@ -673,6 +674,8 @@ class Session:
     help_questions: int | None = None  # ... before the remedial lesson or a tutor, whichever came first
     decision_ns: int = 0
     decisions: int = 0
+    bronze_skills: int = 0  # the module's bronze skills that are measured
+    bronze_after: int | None = None  # questions in the module when the last bronze skill was declared
 
 
 def _after_help(state: LearnerState, skill_id: str) -> LearnerState:
@@ -683,9 +686,9 @@ def _after_help(state: LearnerState, skill_id: str) -> LearnerState:
 
 def run_session(course: Course, module: Module, traits: Traits, contender: Contender, seed: int,
                 predictions: dict[str, Predictions] | None = None, cap: int = STEP_CAP,
-                time_decisions: bool = False) -> Session:
+                time_decisions: bool = False, population: Population = DEFAULT_POPULATION) -> Session:
     """Run one learner through one module under one policy, and record what happened."""
-    learner = SimulatedLearner(course, module, traits, seed)
+    learner = SimulatedLearner(course, module, traits, seed, population)
     choose = contender.choose or oracle_policy(learner)
     params = contender.params
     state = contender.state_class(module.id)
@@ -696,6 +699,8 @@ def run_session(course: Course, module: Module, traits: Traits, contender: Conte
     session.skills = records
     measured = set(records)
     fixes = set(course.remedies.get(learner.stuck_tag, ())) if learner.stuck_tag else set()
+    bronze = [s for s in module.passport.skills_for("bronze") if s in records]
+    session.bronze_skills = len(bronze)
 
     def declare(skill_id: str, now: datetime) -> None:
         record = records.get(skill_id)
@@ -709,6 +714,9 @@ def run_session(course: Course, module: Module, traits: Traits, contender: Conte
         record.declared_after = record.questions
         record.declared_minutes = learner.active
         record.declared_truly_known = learner.knows(skill_id)
+        if (bronze and session.bronze_after is None
+                and all(records[s].declared_after is not None for s in bronze)):
+            session.bronze_after = session.questions
 
     if contender.declared is None:
         for skill_id in records:
@@ -745,10 +753,12 @@ def run_session(course: Course, module: Module, traits: Traits, contender: Conte
             question = course.questions[step.question_id]
             skill_id = question.skill
             known = learner.knows(skill_id)
+            learner.placement = step.purpose == "placement"
             if predictions is not None:
                 p_model = predicted_right(state, params, question, now)
                 truth = learner.p_right(question)
             correct, tags = learner.answer(question)
+            learner.placement = False
             if predictions is not None:
                 predictions.setdefault(contender.name, Predictions()).add(p_model, correct)
                 if shadow is not None:
@@ -827,6 +837,10 @@ class Tally:
         self.help_q: Counter = Counter()
         self.decision_ns = 0
         self.decisions = 0
+        self.single_answer_calls = 0
+        self.bronze_reached = 0
+        self.bronze_answers: Counter = Counter()
+        self.bronze_ratio: Counter = Counter()  # answers to bronze per bronze skill, to a tenth
 
     def add(self, session: Session) -> None:
         """Count one session."""
@@ -840,10 +854,15 @@ class Tally:
         self.session_questions[session.questions] += 1
         self.decision_ns += session.decision_ns
         self.decisions += session.decisions
+        if session.bronze_after is not None:
+            self.bronze_reached += 1
+            self.bronze_answers[session.bronze_after] += 1
+            self.bronze_ratio[round(session.bronze_after / max(session.bronze_skills, 1), 1)] += 1
         for record in session.skills.values():
             self.pairs += 1
             if record.declared_after is not None:
                 self.declared += 1
+                self.single_answer_calls += record.declared_after <= 1
                 self.false_declared += not record.declared_truly_known
                 self.to_declare_q[record.declared_after] += 1
                 self.to_declare_min[round(record.declared_minutes)] += 1
@@ -907,18 +926,26 @@ class Tally:
             "stuck_help_p50": percentile(self.help_q, 0.5, help_never),
             "decision_us": ratio(self.decision_ns, self.decisions) / 1000 if self.decisions else float("nan"),
             "decisions": self.decisions,
+            "questions_per_skill": ratio(self.questions, self.pairs),
+            "single_answer_calls": ratio(self.single_answer_calls, self.declared),
+            "bronze_reached_share": ratio(self.bronze_reached, self.sessions),
+            "answers_to_bronze_p50": percentile(self.bronze_answers, 0.5),
+            "answers_to_bronze_min": min(self.bronze_answers) if self.bronze_answers else float("nan"),
+            "answers_per_bronze_skill_min": min(self.bronze_ratio) if self.bronze_ratio else float("nan"),
         }
 
 
 def simulate(course: Course, contender: Contender, module: Module, learners: Iterable[int], seed: int,
-             time_decisions: bool = False) -> tuple[dict[str, Tally], dict[str, Predictions]]:
+             time_decisions: bool = False, population: Population = DEFAULT_POPULATION
+             ) -> tuple[dict[str, Tally], dict[str, Predictions]]:
     """Run learners through a module under one policy; return tallies (overall and by type) and predictions."""
     tallies: dict[str, Tally] = {}
     predictions: dict[str, Predictions] = {}
     for index in learners:
         traits = learner_traits(seed, index)
         session = run_session(course, module, traits, contender, seed,
-                              predictions if contender.predicts else None, time_decisions=time_decisions)
+                              predictions if contender.predicts else None, time_decisions=time_decisions,
+                              population=population)
         for key in ("all", f"type:{traits.kind}", f"module:{module.id}"):
             tallies.setdefault(key, Tally()).add(session)
     return tallies, predictions

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import Parameters, SkillParams, SkillState
 from engine.passport import Held, due_levels, evidence, next_move, standing
@@ -54,8 +55,10 @@ def course(write_content):
 
 
 def mastered(state: LearnerState, *skills: str, at: datetime = NOW) -> LearnerState:
-    """Return the state with skills known for certain, as after a run of right answers."""
-    known = {s: SkillState(p_known=0.99, updated_at=at, attempts=4, right=4, mastered_at=at) for s in skills}
+    """Return the state with skills known for certain, as after a run of right answers on different questions."""
+    shown = lambda s: (Shown(f"{s}-typed", "typed", at, True), Shown(f"{s}-choice", "single", at, False))  # noqa: E731
+    known = {s: SkillState(p_known=0.99, updated_at=at, attempts=4, right=4, mastered_at=at, shown=shown(s))
+             for s in skills}
     return replace(state, skills={**state.skills, **known})
 
 

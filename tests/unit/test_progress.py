@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import (
     MASTERED,
@@ -113,17 +114,19 @@ def test_the_estimate_decays_half_way_to_the_prior_in_one_half_life():
     assert estimate(state, P, NOW) == pytest.approx(0.96)
 
 
-def test_the_guess_rate_follows_the_kind_of_question(course):
+def test_the_guess_rate_follows_the_kind_of_question_and_never_trusts_a_typed_answer_as_unguessable(course):
     questions = course.questions
     assert guess_rate(questions["pw-3"]) == pytest.approx(1 / 3)
-    assert guess_rate(questions["pw-1"]) == pytest.approx(0.02)
+    assert guess_rate(questions["pw-1"]) == pytest.approx(0.1)
 
 
 def test_levels_go_up_with_evidence_and_down_with_time():
     assert level(None, P, NOW) == "not started"
     learning = after_lesson(new_state(P), P, NOW)
     assert level(learning, P, NOW) == "learning"
-    mastered = replace(learning, p_known=0.97, updated_at=NOW)
+    high = replace(learning, p_known=0.97, updated_at=NOW)
+    assert level(high, P, NOW) == "secure", "a high estimate with no answers behind it is not mastered"
+    mastered = replace(high, shown=(Shown("a", "typed", NOW, True), Shown("b", "single", NOW, False)))
     assert level(mastered, P, NOW) == "mastered"
     assert level(replace(mastered, p_known=0.8), P, NOW) == "secure"
     assert level(mastered, P, NOW + timedelta(days=60)) in ("secure", "learning")

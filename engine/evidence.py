@@ -1,0 +1,99 @@
+"""What a learner has shown of a skill on their own, and whether it is enough to certify it.
+
+The engine's estimate says how likely it is that a learner knows a skill. A
+passport level is a promise to an employer, so it rests on more than an
+estimate: on answers a person can point to. A skill counts as mastered only
+when the estimate is high *and* the learner has got more than one question on
+it right, unaided (no hint, nobody helping), including at least one question
+that is hard to get right by luck.
+
+Skipping a lesson is a different matter: a quick placement answer may let a
+learner skip teaching they do not need, but it certifies nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+EVIDENCE_QUESTIONS = 2  # different questions right, unaided, before a skill can count as mastered
+# A question this hard to guess or harder is good evidence: typed with an answer nobody would
+# type by chance, an ordering of several steps, a tick-all of several options.
+HARD_TO_GUESS = 0.15
+
+KIND_WORDS = {
+    "single": ("choice question", "choice questions"),
+    "true-false": ("true-or-false question", "true-or-false questions"),
+    "multiple": ("tick-all question", "tick-all questions"),
+    "typed": ("typed answer", "typed answers"),
+    "ordering": ("put-in-order question", "put-in-order questions"),
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One question a learner got right on their own: the evidence behind a skill."""
+
+    question_id: str
+    kind: str
+    at: datetime
+    hard: bool  # hard to get right by luck
+
+    def as_list(self) -> list:
+        """Return the entry as plain data, for storage."""
+        return [self.question_id, self.kind, self.at.isoformat(), self.hard]
+
+    @classmethod
+    def from_list(cls, data) -> "Shown":
+        """Rebuild an entry from stored data."""
+        question_id, kind, at, hard = data
+        return cls(question_id, kind, datetime.fromisoformat(at), bool(hard))
+
+
+def add(shown: tuple[Shown, ...], entry: Shown) -> tuple[Shown, ...]:
+    """Return the evidence with one more right answer: each question once, at its latest date."""
+    return tuple(s for s in shown if s.question_id != entry.question_id) + (entry,)
+
+
+def enough(shown: Iterable[Shown]) -> bool:
+    """Say whether the evidence is enough to certify a skill (the estimate must be high as well)."""
+    shown = tuple(shown)
+    return len({s.question_id for s in shown}) >= EVIDENCE_QUESTIONS and any(s.hard for s in shown)
+
+
+def missing(shown: Iterable[Shown]) -> str:
+    """Say in plain English what evidence is still needed, or '' if there is enough."""
+    shown = tuple(shown)
+    count = len({s.question_id for s in shown})
+    needs = []
+    if count < EVIDENCE_QUESTIONS:
+        more = EVIDENCE_QUESTIONS - count
+        needs.append(f"{more} more question{'s' if more != 1 else ''} right on your own")
+    if not any(s.hard for s in shown):
+        needs.append("one that cannot be guessed, such as a typed answer or putting steps in order")
+    return ", including ".join(needs) if needs else ""
+
+
+def describe(shown: Iterable[Shown]) -> str:
+    """Say in one line what stood behind a skill: how many questions, of which kinds, on which dates."""
+    shown = sorted(shown, key=lambda s: s.at)
+    if not shown:
+        return "No answers on record."
+    kinds = Counter(s.kind for s in shown)
+    parts = []
+    for kind, n in kinds.most_common():
+        one, many = KIND_WORDS.get(kind, ("question", "questions"))
+        parts.append(f"{n} {one if n == 1 else many}")
+    days = sorted({s.at.date() for s in shown})
+    dates = ", ".join(f"{d.day} {d:%B %Y}" for d in days)
+    total = len(shown)
+    return (f"{total} different question{'s' if total != 1 else ''} answered right without help "
+            f"({', '.join(parts)}), on {dates}.")
+
+
+def as_data(shown: Iterable[Shown]) -> list[dict]:
+    """Return the evidence as plain data, for an award's record and its Open Badge."""
+    return [{"question": s.question_id, "kind": s.kind, "answered_at": s.at.isoformat(), "unaided": True,
+             "hard_to_guess": s.hard} for s in sorted(shown, key=lambda s: s.at)]
