@@ -24,28 +24,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.logger.warning("ISSUER_EMAIL is not set: shared Open Badges will lack the issuer's contact email, "
                            "which badge wallets require")
 
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, login_manager, migrate
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    limiter.init_app(app)
+    from . import ratelimits
+    ratelimits.init_app(app)
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
-    from .models import Learner
+    from .auth import sessions
+    sessions.init_app(app)
 
-    @login_manager.user_loader
-    def load_learner(learner_id: str):
-        """Return the learner behind a session, or None."""
-        try:
-            return db.session.get(Learner, int(learner_id))
-        except ValueError:
-            return None
+    from . import caching
+    caching.init_app(app)
 
     from . import content
     content.init_app(app)

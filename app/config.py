@@ -70,9 +70,10 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
         "ISSUER_NAME": os.environ.get("ISSUER_NAME", "Skills Passport"),
         "ISSUER_EMAIL": os.environ.get("ISSUER_EMAIL", ""),
-        # Where sign-in attempts are counted. "memory://" counts per process; with several
-        # gunicorn workers, point it at a shared store such as redis://localhost:6379.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Where wrong tries (passwords, codes) are counted. "database://": in the site's own
+        # database, shared by every worker and app server; or Redis: redis://localhost:6379.
+        # Never "memory://" in service: each worker would count apart, and let through more.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
         # How many proxies (such as nginx) sit in front of the app, so the learner's own
         # address is used for limits and the public address for links. 0: none.
         "PROXIES": int(os.environ.get("PROXIES", "0")),

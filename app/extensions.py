@@ -17,5 +17,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Only the sign-in and resume-code forms are limited (see app/auth/views.py); nothing else is.
+# Only the pages where someone could guess a password or a code are limited (app/ratelimits).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

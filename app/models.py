@@ -40,6 +40,13 @@ class Learner(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # A printable code that brings the learner's progress to another device; only its hash is kept.
     resume_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # Part of every sign-in cookie: a new one ends every session of this account, on every device
+    # (app/auth/sessions.py). Empty only for rows made before it existed, whose cookies hold the id alone.
+    session_key: Mapped[str | None] = mapped_column(String(32), default=lambda: new_session_key())
+
+    def get_id(self) -> str:
+        """Return what a sign-in cookie holds: the learner's number and their current session key."""
+        return f"{self.id}.{self.session_key}" if self.session_key else str(self.id)
 
     @property
     def is_guest(self) -> bool:
@@ -55,6 +62,11 @@ class Learner(UserMixin, db.Model):
     def is_admin(self) -> bool:
         """Say whether this is an admin."""
         return self.role == "admin"
+
+
+def new_session_key() -> str:
+    """Return a random session key: cookies made with the old one stop working."""
+    return secrets.token_urlsafe(16)
 
 
 def new_public_id() -> str:

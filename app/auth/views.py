@@ -8,23 +8,14 @@ from urllib.parse import urlsplit
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
-from .. import services
-from ..extensions import limiter
-from . import accounts, bp
-
-# Wrong sign-ins are limited per address (a whole class may share one) and per account.
-SIGN_IN_PER_ADDRESS = "60 per 15 minutes"
-SIGN_IN_PER_ACCOUNT = "5 per 15 minutes"
-RESUME_PER_ADDRESS = "20 per 15 minutes"
+from .. import ratelimits, services
+from ..extensions import db
+from . import accounts, bp, sessions
 
 
-def _failed(response) -> bool:
-    """Count only attempts that did not sign anyone in (a success redirects)."""
-    return response.status_code != 302
-
-
-def _username_key() -> str:
-    return "sign-in:" + accounts.clean_username(request.form.get("username", ""))[:40]
+def _went_on(response) -> bool:
+    """Say whether the form was right: a right sign-in, code or group code goes on to another page."""
+    return response.status_code == 302
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -65,8 +56,9 @@ def save():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"], deduct_when=_failed)
-@limiter.limit(SIGN_IN_PER_ACCOUNT, methods=["POST"], key_func=_username_key, deduct_when=_failed)
+@ratelimits.guesses(ratelimits.SIGN_IN_PER_ADDRESS, methods=["POST"], right=_went_on)
+@ratelimits.guesses(ratelimits.SIGN_IN_PER_ACCOUNT_AND_ADDRESS, methods=["POST"], right=_went_on,
+                    key_func=ratelimits.username_and_address)
 def sign_in():
     """Sign in with a username and password."""
     wrong = False
@@ -83,8 +75,12 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out, and say how to come back."""
+    """Sign out on every device, and say how to come back."""
+    learner = services.current_learner()
     logout_user()
+    if learner is not None:
+        sessions.end_sessions(learner)
+        db.session.commit()
     return redirect(url_for("auth.signed_out"))
 
 
@@ -95,7 +91,7 @@ def signed_out():
 
 
 @bp.route("/resume", methods=["GET", "POST"])
-@limiter.limit(RESUME_PER_ADDRESS, methods=["POST"], deduct_when=_failed)
+@ratelimits.guesses(ratelimits.RESUME_CODES_PER_ADDRESS, methods=["POST"], right=_went_on)
 def resume():
     """Carry on from another device by typing a resume code."""
     wrong = False
@@ -132,11 +128,13 @@ def password():
         except accounts.AccountError as exc:
             error = exc
         else:
+            sessions.end_other_sessions(current_user._get_current_object())  # this browser stays signed in
             return redirect(url_for("auth.account", changed=1))
     return render_template("auth/password.html", error=error), (422 if error else 200)
 
 
 @bp.route("/groups/join", methods=["GET", "POST"])
+@ratelimits.guesses(ratelimits.GROUP_CODES_PER_ADDRESS, methods=["POST"], right=_went_on)
 def join():
     """Join a tutor's group with its code."""
     error = None

@@ -10,7 +10,7 @@ from engine.model import LEVEL_MEANINGS, LEVELS
 from engine.passport import standing
 from engine.progress import LearnerState
 
-from .. import services
+from .. import ratelimits, services
 from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import Award, Learner, utcnow
@@ -278,6 +278,7 @@ def certificate_pdf():
 
 
 @bp.get("/check")
+@ratelimits.passport_checks
 def check():
     """Let someone type the code from a printed passport, and check it."""
     code = request.args.get("code", "").strip()
@@ -290,6 +291,7 @@ def check():
 
 
 @bp.get("/check/<code>")
+@ratelimits.passport_checks
 def check_passport(code: str):
     """Show a shared passport, so an employer can see it is real; a withdrawn link shows nothing."""
     share = awards.find_share(code)
