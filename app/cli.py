@@ -135,8 +135,9 @@ def revoke_badge(badge_id: str, reason: str, by: str) -> None:
         raise click.ClickException(f"badge '{badge_id}' was already revoked on {award.revoked_at:%Y-%m-%d}")
     if not reason.strip():
         raise click.ClickException("give a reason: the learner and anyone checking the badge will see it")
-    awards.revoke(award, reason, by)
-    click.echo(f"Revoked {award.level} in {award.module_id} for learner {award.learner_id}.")
+    for revoked in awards.revoke(award, reason, by):
+        click.echo(f"Revoked {revoked.level} in {revoked.module_id} for learner {revoked.learner_id}"
+                   + ("." if revoked is award else f", which needs {award.level}."))
 
 
 users_cli = AppGroup("users", help="Create tutor and admin accounts.")

@@ -192,12 +192,39 @@ def find_share(code: str) -> PassportShare | None:
         PassportShare.code == cleaned, PassportShare.withdrawn_at.is_(None)))
 
 
-def revoke(award: Award, reason: str, by: str) -> None:
-    """Revoke an award with a reason; its checks then say it was revoked."""
-    award.revoked_at = utcnow()
-    award.revoked_reason = reason.strip()[:500]
-    award.revoked_by = by.strip()[:100]
+def revoke(award: Award, reason: str, by: str) -> list[Award]:
+    """Revoke an award with a reason, and every level above it in that topic; return every award revoked.
+
+    Each level needs the one below it, so a silver or gold built on a revoked bronze is
+    withdrawn with it, and its checks say why.
+    """
+    now = utcnow()
+    reason, by = reason.strip()[:500], by.strip()[:100]
+    done = []
+    if not award.revoked:
+        award.revoked_at, award.revoked_reason, award.revoked_by = now, reason, by
+        done.append(award)
+    for higher in levels_above(award):
+        if not higher.revoked:
+            higher.revoked_at, higher.revoked_by = now, by
+            higher.revoked_reason = cascade_reason(award.level, reason)
+            done.append(higher)
     db.session.commit()
+    return done
+
+
+def levels_above(award: Award) -> list[Award]:
+    """Return the learner's awards in the same topic at levels above this one."""
+    above = LEVELS[LEVELS.index(award.level) + 1:] if award.level in LEVELS else ()
+    return [a for a in awards_of(db.session.get(Learner, award.learner_id), award.module_id) if a.level in above]
+
+
+def cascade_reason(level: str, reason: str) -> str:
+    """Say why a level was withdrawn when a level below it was revoked."""
+    text = f"Withdrawn because {level} in this topic was revoked, and each level needs the one below it."
+    if reason:
+        text += f" The reason given for {level}: {reason}"
+    return text[:500]
 
 
 def set_display_name(learner: Learner, name: str) -> None:
