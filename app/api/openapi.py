@@ -53,6 +53,15 @@ def openapi_document() -> dict:
                 "parameters": [{"name": "lesson_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": step_response, "401": ERROR, "404": ERROR},
             }},
+            "/modules/{module_id}/help/{skill_id}": {"post": {
+                "summary": "Say the learner has seen a 'talk to a tutor' step for a skill, and carry on",
+                "description": "The web page's 'Carry on' button on a help step. The skill then waits for a "
+                               "tutor instead of coming back as the next step; returns the next step.",
+                "security": BEARER,
+                "parameters": [{"name": "module_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                               {"name": "skill_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": step_response, "401": ERROR, "404": ERROR},
+            }},
             "/questions/{question_id}/answers": {"post": {
                 "summary": "Answer a question",
                 "description": "Single choice and true-false: {\"choice\": key}. Multiple: {\"choices\": [keys]}. "

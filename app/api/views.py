@@ -144,6 +144,16 @@ def read_lesson(lesson_id: str):
     return jsonify(next=step_data(services.next_step(g.learner, module)))
 
 
+@bp.post("/modules/<module_id>/help/<skill_id>")
+@learner_required
+def acknowledge_help(module_id: str, skill_id: str):
+    """Record that the learner saw a 'talk to a tutor' step for a skill, as the page's button does; return the next step."""
+    module = _module(module_id)
+    skill = _found(next((s for s in module.skills if s.id == skill_id), None), "skill", skill_id)
+    services.offer_help(g.learner, module, skill.id)
+    return jsonify(next=step_data(services.next_step(g.learner, module)))
+
+
 def _answer_fields(question, body: dict) -> dict:
     """Turn a JSON answer into the form fields the engine reads."""
     if question.kind in ("single", "true-false"):
