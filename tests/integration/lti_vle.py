@@ -42,6 +42,7 @@ class PendingLaunch:
     custom: dict = field(default_factory=dict)
     deep_linking: bool = False
     lineitem: str | None = None
+    resource_link: str | None = None  # the activity's id in the VLE; one per course unless given
 
 
 class _Request(RequestBase):
@@ -144,7 +145,7 @@ class TestVle:
         message = _Launch(_Request(params, {}), _Config(vle=self))
         message.set_user_data(launch.sub, launch.roles, full_name=launch.name)
         message.set_launch_context_claim(launch.context_id, context_title=launch.context_title)
-        message.set_resource_link_claim("link-" + launch.context_id)
+        message.set_resource_link_claim(launch.resource_link or "link-" + launch.context_id)
         if launch.custom:
             message.set_custom_parameters_claim(launch.custom)
         if launch.deep_linking:

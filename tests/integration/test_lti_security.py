@@ -1,0 +1,210 @@
+"""LTI 1.3 launches an attacker might try: another browser's token, another VLE's login, no cookies, odd values.
+
+Each refused launch is a 4xx page and creates nothing; the tool's signing key is made
+once however many workers race for it, and used nonces do not pile up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import threading
+from datetime import timedelta
+from html import unescape
+
+import jwt
+import pytest
+import requests
+from sqlalchemy import select
+
+from app.extensions import db
+from app.lti.models import LtiGradeLink, LtiLogin, LtiUsedNonce, LtiUser
+from app.lti.tool import load_or_make_key
+from app.models import Group, Learner, utcnow
+from tests.integration.lti_vle import TestVle
+from tests.integration.test_lti import (  # noqa: F401  (tool and vle are fixtures)
+    MODULE, TOOL, count, learner_launch, start, tool, vle)
+
+CREATED = (Learner, LtiUser, Group, LtiGradeLink)
+
+
+def nothing_created(app) -> bool:
+    return all(count(app, model) == 0 for model in CREATED)
+
+
+def register(app, other: TestVle) -> None:
+    """Register another VLE with the tool, as its admin would."""
+    result = app.test_cli_runner().invoke(args=[
+        "lti", "add-platform", "--name", "Other VLE", "--issuer", other.issuer, "--client-id", other.client_id,
+        "--auth-login-url", f"{other.base}/auth", "--auth-token-url", f"{other.base}/token",
+        "--key-set-url", f"{other.base}/jwks", "--deployment-id", other.deployment_id])
+    assert result.exit_code == 0, result.output
+
+
+def signed_without(fields: dict, vle: TestVle, claim: str) -> dict:
+    """Return the launch form with one claim taken out of its id_token, signed again by the VLE."""
+    header = jwt.get_unverified_header(fields["id_token"])
+    body = jwt.decode(fields["id_token"], options={"verify_signature": False})
+    del body[claim]
+    return {**fields, "id_token": jwt.encode(body, vle.private_pem, algorithm="RS256", headers={"kid": header["kid"]})}
+
+
+# --- a token belongs to the browser and the VLE its login began with ---------------------------------
+
+
+def test_a_victims_id_token_posted_from_an_attackers_browser_is_refused(tool, client, vle):
+    victim = tool.test_client()
+    victims_form = start(victim, vle, learner_launch("victim"))
+    attackers_form = start(client, vle, learner_launch("attacker"))
+
+    with_own_state = client.post("/lti/launch", data={"id_token": victims_form["id_token"],
+                                                      "state": attackers_form["state"]})
+    assert with_own_state.status_code == 400 and "could not be checked" in with_own_state.text
+    # The state cookie is only the state itself, so an attacker can make one; the login's browser cookie they lack.
+    client.set_cookie(f"lti1p3-{victims_form['state']}", victims_form["state"])
+    with_victims_state = client.post("/lti/launch", data=victims_form)
+    assert with_victims_state.status_code == 403 and "another browser" in with_victims_state.text
+    assert nothing_created(tool)
+
+    assert victim.post("/lti/launch", data=victims_form).status_code == 302, "the victim's own launch still works"
+    with tool.app_context():
+        assert db.session.scalars(select(LtiUser.sub)).all() == ["victim"]
+
+
+def test_a_token_from_one_vle_is_refused_with_the_login_begun_for_another(tool, client, vle):
+    with TestVle(TOOL, client_id="other-client") as other:
+        other.tool_jwks = vle.tool_jwks
+        register(tool, other)
+        for_other = start(client, other, learner_launch("student-b"))
+        for_this = start(client, vle, learner_launch("student-a"))
+        crossed = client.post("/lti/launch", data={"id_token": for_this["id_token"], "state": for_other["state"]})
+        assert crossed.status_code == 400 and "could not be checked" in crossed.text
+        assert nothing_created(tool)
+        assert client.post("/lti/launch", data=for_this).status_code == 302
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+def test_a_token_without_an_expiry_or_an_issue_time_is_refused(tool, client, vle, claim):
+    fields = signed_without(start(client, vle, learner_launch()), vle, claim)
+    response = client.post("/lti/launch", data=fields)
+    assert response.status_code == 400 and "could not be checked" in response.text
+    assert nothing_created(tool)
+
+
+# --- no cookies in the VLE's frame: a clear page, and a new window that works --------------------------
+
+
+def test_a_launch_whose_cookies_were_blocked_offers_a_new_window_that_works(tool, vle):
+    framed = tool.test_client(use_cookies=False)  # a browser that drops the tool's cookies in a frame
+    response = framed.post("/lti/launch", data=start(framed, vle, learner_launch()))
+    assert response.status_code == 400 and "did not let Skills Passport keep" in response.text
+    assert nothing_created(tool)
+    link = re.search(r'<a class="button" href="([^"]+)" target="_blank" rel="noopener">Open the activity in a new '
+                     r'window</a>', response.text)
+    assert link, response.text
+
+    window = tool.test_client()  # the new window, at the top level, where cookies are the site's own
+    login = window.get(unescape(link.group(1)))
+    assert login.status_code == 302 and login.location.startswith(f"{vle.base}/auth")
+    action, fields = vle.form_fields(requests.get(login.location, timeout=10).text)
+    opened = window.post(action.removeprefix(TOOL), data=fields)
+    assert opened.status_code == 302 and opened.location == f"/modules/{MODULE}"
+    assert count(tool, Learner) == 1 and vle.scores and vle.scores[0]["userId"] == "student-7"
+
+
+# --- hostile values: 4xx, nothing saved -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", [
+    {},
+    {"state": "state-x"},
+    {"state": "state-\x00", "id_token": "a.b.c"},
+    {"state": "s" * 5000, "id_token": "a.b.c"},
+    {"state": ["state-a", "state-b"], "id_token": "\x00"},
+], ids=["nothing", "no token", "NUL in state", "huge state", "NUL in token"])
+def test_a_launch_with_missing_or_hostile_values_is_a_4xx_and_saves_nothing(tool, client, vle, form):
+    response = client.post("/lti/launch", data=form)
+    assert 400 <= response.status_code < 500 and "could not be checked" in response.text
+    assert nothing_created(tool)
+
+
+@pytest.mark.parametrize("change", [
+    {"iss": "http://vle\x00.test"}, {"login_hint": "x" * 10000}, {"lti_message_hint": "\x00"},
+    {"client_id": "c\x00"},
+], ids=["NUL in issuer", "huge login hint", "NUL in message hint", "NUL in client id"])
+def test_a_login_with_hostile_values_is_a_4xx_and_saves_nothing(tool, client, vle, change):
+    response = client.get("/lti/login", query_string={**vle.login_initiation(learner_launch()), **change})
+    assert response.status_code == 400
+    assert count(tool, LtiLogin) == 0
+
+
+def test_a_token_posted_to_a_login_another_launch_used_is_refused_and_the_first_launch_stands(tool, client, vle):
+    fields = start(client, vle, learner_launch())
+    assert client.post("/lti/launch", data=fields).status_code == 302
+    with tool.app_context():
+        assert db.session.get(LtiLogin, fields["state"]).used_at is not None
+    again = client.post("/lti/launch", data=fields)
+    assert again.status_code == 400 and "already used" in again.text
+    assert count(tool, Learner) == 1
+
+
+# --- the signing key, made once however many workers race ------------------------------------------------
+
+
+def _make_key(path, barrier, results):
+    barrier.wait()
+    try:
+        results.put(load_or_make_key(path))
+    except Exception as exc:  # reported to the test, which fails
+        results.put(f"error: {type(exc).__name__}: {exc}")
+
+
+def test_racing_processes_all_get_the_one_key_made_first(tmp_path):
+    path = tmp_path / "lti_private_key.pem"
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(4), context.Queue()
+    workers = [context.Process(target=_make_key, args=(path, barrier, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    keys = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert len(set(keys)) == 1 and keys[0].startswith("-----BEGIN PRIVATE KEY-----"), keys
+    assert path.read_text() == keys[0]
+    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no half-made key files are left behind"
+
+
+def test_the_first_key_requests_from_several_threads_all_succeed_with_one_key(app, tmp_path):
+    app.instance_path = str(tmp_path)  # no key yet
+    barrier, answers = threading.Barrier(4), []
+
+    def ask():
+        client = app.test_client()
+        barrier.wait()
+        response = client.get("/lti/jwks.json")
+        answers.append((response.status_code, response.json["keys"][0]["kid"] if response.status_code == 200 else None))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 4 and {status for status, _ in answers} == {200}, answers
+    assert len({kid for _, kid in answers}) == 1
+
+
+# --- used nonces and logins are purged once expired -------------------------------------------------------
+
+
+def test_expired_nonces_and_logins_are_purged_and_fresh_ones_kept(tool, client, vle):
+    with tool.app_context():
+        now = utcnow()
+        db.session.add_all([LtiUsedNonce(nonce="expired", expires_at=now - timedelta(minutes=1)),
+                            LtiUsedNonce(nonce="fresh", expires_at=now + timedelta(hours=1)),
+                            LtiLogin(state="state-old", browser="0" * 64, nonce="n", issuer=vle.issuer,
+                                     client_id=vle.client_id, restart={}, expires_at=now - timedelta(minutes=1))])
+        db.session.commit()
+    start(client, vle, learner_launch())  # each login clears what has expired
+    with tool.app_context():
+        assert db.session.scalars(select(LtiUsedNonce.nonce)).all() == ["fresh"]
+        assert db.session.get(LtiLogin, "state-old") is None and count(tool, LtiLogin) == 1
