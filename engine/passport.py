@@ -22,7 +22,7 @@ from typing import Mapping
 from . import evidence as evidence_rule
 from .evidence import Shown
 from .mastery import MASTERED, Parameters, estimate
-from .model import LEVELS, Module, Skill
+from .model import LEVEL_MEANINGS, LEVELS, Module, Skill
 from .progress import REVIEW_BELOW, LearnerState
 
 RETRY_AFTER_DAYS = 1  # a failed gold review can be taken again after this long
@@ -199,6 +199,19 @@ def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
         data["review"] = {"passed_at": review.passed_at.isoformat(), "questions": len(state.review_answers),
                           "right": sum(r for _, _, r in state.review_answers)}
     return data
+
+
+def level_meaning(level: str, topic: str) -> str:
+    """Say in one sentence what a level in a topic means, for someone checking it."""
+    framework = LEVEL_MEANINGS.get(level, level).lower()
+    text = (f"{level.capitalize()} in {topic} means the learner answered questions on every {level} skill of the "
+            f"topic right on their own, on more than one question a skill, including one that cannot be guessed "
+            f"(the “{framework}” level of the UK Essential Digital Skills Framework)")
+    if level != LEVELS[0]:
+        text += f", and holds {LEVELS[LEVELS.index(level) - 1]} too"
+    if level == LEVELS[-1]:
+        text += ", and passed a mixed review of the whole topic some days later, with no help"
+    return text + "."
 
 
 def next_move(standings: tuple[LevelStanding, ...], now: datetime) -> str:

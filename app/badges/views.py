@@ -7,7 +7,7 @@ import json
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from engine.model import LEVEL_MEANINGS, LEVELS
-from engine.passport import standing
+from engine.passport import level_meaning, standing
 from engine.progress import LearnerState
 
 from .. import ratelimits, services
@@ -77,12 +77,19 @@ def _assertion_document(award: Award) -> dict:
     assertion_url = public_url("badges.assertion", public_id=award.public_id)
     if award.revoked:
         return openbadges.revoked_assertion(id=assertion_url, reason=award.revoked_reason)
-    skills = [s["title"] for s in award.evidence.get("skills", [])]
-    narrative = "Showed, on their own, they can: " + "; ".join(skills) + "." if skills else None
+    skills = award.evidence.get("skills", [])
+    title = module.title if module else award.module_id
+    narrative = level_meaning(award.level, title)
+    if skills:
+        narrative += " Showed, on their own, they can: " + "; ".join(s["title"] for s in skills) + "."
     review = award.evidence.get("review")
     if review:
-        narrative = (narrative or "") + (f" Passed a mixed review of the whole topic on {review['passed_at'][:10]}: "
-                                         f"{review['right']} of {review['questions']} right.")
+        narrative += (f" Passed a mixed review of the whole topic on {review['passed_at'][:10]}: "
+                      f"{review['right']} of {review['questions']} right.")
+    check_url = public_url("badges.check_badge", public_id=award.public_id)
+    # One evidence entry a skill: what stood behind it, in words an employer can read.
+    per_skill = [openbadges.evidence(id=f"{check_url}#skill-{s['id']}", name=s["title"], narrative=s["summary"])
+                 for s in skills if s.get("summary")]
     return openbadges.assertion(
         id=assertion_url,
         badge=public_url("badges.badge_class", module_id=award.module_id, level=award.level),
@@ -91,10 +98,8 @@ def _assertion_document(award: Award) -> dict:
                                       learner_id=award.recipient_number or award.learner_id),
         salt=award.recipient_salt,
         issued_on=award.awarded_at,
-        evidence=[openbadges.evidence(id=public_url("badges.check_badge", public_id=award.public_id),
-                                      name=f"{module.title if module else award.module_id}: "
-                                           f"{award.level.capitalize()}",
-                                      narrative=narrative)],
+        evidence=[openbadges.evidence(id=check_url, name=f"{title}: {award.level.capitalize()}",
+                                      narrative=narrative)] + per_skill,
         image=public_url("badges.art", level=award.level),
     )
 
@@ -313,5 +318,6 @@ def check_badge(public_id: str):
     learner = db.session.get(Learner, award.learner_id)
     module = current_course().module(award.module_id)
     return render_template("badges/check_badge.html", award=award, module=module,
+                           meaning=level_meaning(award.level, module.title if module else award.module_id),
                            name=learner.display_name or NO_NAME, issuer=current_app.config["ISSUER_NAME"],
                            assertion_url=public_url("badges.assertion", public_id=award.public_id))

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from engine.mastery import MASTERED, SECURE, estimate
+from engine.mastery import MASTERED, SECURE, is_mastered
 from engine.mastery import level as skill_level
 from engine.model import LEVELS, Course, Lesson, Module, Skill
 from engine.progress import LearnerState, needs_help
@@ -57,7 +57,8 @@ LEVEL_MEANINGS = {
     "not started": "They have not tried this skill yet.",
     "learning": "They are still learning it: the site thinks they probably cannot do it on their own yet.",
     "secure": f"They probably know it: the site is at least {SECURE:.0%} sure. A little more practice will make it stick.",
-    "mastered": f"They have shown they can do it on their own: the site is at least {MASTERED:.0%} sure. "
+    "mastered": f"They have shown they can do it on their own: right, with no help, on more than one question, "
+                f"one of them hard to guess, and the site is at least {MASTERED:.0%} sure. "
                 "It can fade if they do not practise, and then they are asked a review question.",
 }
 
@@ -294,8 +295,8 @@ def mastered_count(module: Module, state: LearnerState | None, now: datetime) ->
     if state is None:
         return 0
     params = current_parameters()
-    return sum(1 for skill in module.skills if skill.id in state.skills
-               and estimate(state.skills[skill.id], params.for_skill(skill.id), now) >= MASTERED)
+    return sum(1 for skill in module.skills
+               if is_mastered(state.skills.get(skill.id), params.for_skill(skill.id), now))
 
 
 @dataclass(frozen=True)
