@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from .models import LtiCourse, LtiGradeLink, LtiLogin, LtiResourceLink, LtiUsedN
 from .tool import find_platform
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # a VLE never sends these; neither database keeps them
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 INSTRUCTOR_ROLES = ("membership#Instructor", "membership#Administrator", "membership#ContentDeveloper",
                     "institution/person#Administrator", "system/person#Administrator", "membership#Mentor")
@@ -45,9 +47,14 @@ def _is_instructor(data: dict) -> bool:
     return isinstance(roles, list) and any(isinstance(r, str) and r.endswith(INSTRUCTOR_ROLES) for r in roles)
 
 
+def _storable(text: str) -> str:
+    """Return text without the characters no database can keep (NUL, halves of UTF-16 pairs)."""
+    return UNSTORABLE.sub("", text)
+
+
 def _name(data: dict) -> str | None:
     name = data.get("name") or " ".join(str(p) for p in (data.get("given_name"), data.get("family_name")) if p)
-    return " ".join(str(name).replace("\x00", "").split())[:80] or None
+    return " ".join(_storable(str(name)).split())[:80] or None
 
 
 def use_nonce(nonce: str, expires: int | None) -> None:
@@ -68,10 +75,10 @@ def use_nonce(nonce: str, expires: int | None) -> None:
                             "again.") from None
 
 
-def _claim_text(data: dict, value: object, what: str, limit: int = 255) -> str:
+def _claim_text(value: object, what: str, limit: int = 255) -> str:
     """Return an id the VLE sent, as text; refuse one that no database column could keep."""
     text = "" if value is None else str(value)
-    if len(text) > limit or "\x00" in text:
+    if len(text) > limit or UNSTORABLE.search(text):
         raise LaunchProblem(f"Your VLE sent a {what} Skills Passport cannot keep. Tell your college's VLE team.")
     return text
 
@@ -83,7 +90,7 @@ def accept(message, data: dict, login: LtiLogin) -> Person:
     platform = find_platform(data["iss"], message.get_client_id())
     if platform is None:  # checked by the library already; kept so nothing is created if it ever is not
         raise LaunchProblem("Your VLE is not registered with Skills Passport.")
-    sub = _claim_text(data, data.get("sub"), "user id")
+    sub = _claim_text(data.get("sub"), "user id")
     if not sub:
         raise LaunchProblem("Your VLE did not say who you are, so Skills Passport cannot keep your progress.")
     instructor = _is_instructor(data)
@@ -111,13 +118,13 @@ def accept(message, data: dict, login: LtiLogin) -> Person:
 def _course_group(platform_id: int, context: dict, learner: Learner, instructor: bool) -> int | None:
     """Return the group standing for the VLE course, made on first launch; put the person in it."""
     context = context if isinstance(context, dict) else {}
-    context_id = _claim_text(context, context.get("id"), "course id")
+    context_id = _claim_text(context.get("id"), "course id")
     if not context_id:
         return None
     course = db.session.scalar(select(LtiCourse).where(LtiCourse.platform_id == platform_id,
                                                        LtiCourse.context_id == context_id))
     if course is None:
-        title = str(context.get("title") or context.get("label") or "VLE course").replace("\x00", "")
+        title = _storable(str(context.get("title") or context.get("label") or "VLE course"))
         title = " ".join(title.split())[:100]
         group = Group(name=title, join_code=new_group_code(), tutor_id=learner.id if instructor else None)
         db.session.add(group)
@@ -141,8 +148,8 @@ def resource_link(data: dict) -> tuple[str, str]:
     """Return the launch's deployment and resource link ids: together they name one activity in the VLE."""
     link = data.get(CLAIM + "resource_link")
     link_id = link.get("id") if isinstance(link, dict) else None
-    return (_claim_text(data, data.get(CLAIM + "deployment_id"), "deployment id"),
-            _claim_text(data, link_id, "resource link id"))
+    return (_claim_text(data.get(CLAIM + "deployment_id"), "deployment id"),
+            _claim_text(link_id, "resource link id"))
 
 
 def _custom(data: dict) -> dict:
@@ -185,7 +192,7 @@ def _grade_link(platform_id: int, learner: Learner, sub: str, data: dict) -> Non
     lineitem = endpoint.get("lineitem")
     if module is None or not lineitem:
         return
-    lineitem = _claim_text(data, lineitem, "gradebook address", 500)
+    lineitem = _claim_text(lineitem, "gradebook address", 500)
     link = db.session.scalar(select(LtiGradeLink).where(LtiGradeLink.learner_id == learner.id,
                                                         LtiGradeLink.module_id == module.id,
                                                         LtiGradeLink.lineitem == lineitem))

@@ -190,11 +190,16 @@ class ToolCookies(FlaskCookieService):
         return value if isinstance(value, str) and _COOKIE_VALUE.fullmatch(value) else None
 
     def update_response(self, response) -> None:
-        """Set the cookies: over HTTPS SameSite=None, Secure and Partitioned, as a frame needs."""
+        """Set the cookies: over HTTPS SameSite=None and Secure, as a frame needs.
+
+        Not Partitioned: a browser that blocks the site's other cookies in a frame (the
+        sign-in session) must lose these too, so the launch offers a new window rather than
+        opening a module in which the learner is not signed in.
+        """
         secure = bool(self._request.is_secure() or current_app.config.get("SESSION_COOKIE_SECURE"))
         for key, data in self._cookie_data_to_set.items():
             response.set_cookie(key, str(data["value"]), max_age=data["exp"], path="/", httponly=True,
-                                secure=secure, samesite="None" if secure else None, partitioned=secure)
+                                secure=secure, samesite="None" if secure else None)
 
 
 def browser_id() -> str | None:

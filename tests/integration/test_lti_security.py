@@ -23,7 +23,7 @@ from app.lti.tool import load_or_make_key
 from app.models import Group, Learner, utcnow
 from tests.integration.lti_vle import TestVle
 from tests.integration.test_lti import (  # noqa: F401  (tool and vle are fixtures)
-    MODULE, TOOL, count, learner_launch, start, tool, vle)
+    MODULE, TOOL, count, learner_launch, resign, start, tool, vle)
 
 CREATED = (Learner, LtiUser, Group, LtiGradeLink)
 
@@ -136,6 +136,25 @@ def test_a_login_with_hostile_values_is_a_4xx_and_saves_nothing(tool, client, vl
     response = client.get("/lti/login", query_string={**vle.login_initiation(learner_launch()), **change})
     assert response.status_code == 400
     assert count(tool, LtiLogin) == 0
+
+
+CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
+
+
+@pytest.mark.parametrize("claims", [
+    {"sub": "student\x007"}, {"sub": "s" * 300}, {CONTEXT: {"id": "course\ud800"}},
+], ids=["NUL in user id", "huge user id", "half a UTF-16 pair in course id"])
+def test_a_signed_token_with_ids_no_database_keeps_is_a_4xx_and_saves_nothing(tool, client, vle, claims):
+    response = client.post("/lti/launch", data=resign(start(client, vle, learner_launch()), vle, **claims))
+    assert response.status_code == 400 and "cannot keep" in response.text
+    assert nothing_created(tool)
+
+
+def test_a_name_with_a_nul_byte_is_kept_without_it(tool, client, vle):
+    fields = resign(start(client, vle, learner_launch()), vle, name="Sam\x00 Learner\udc00")
+    assert client.post("/lti/launch", data=fields).status_code == 302
+    with tool.app_context():
+        assert db.session.scalar(select(Learner.display_name)) == "Sam Learner"
 
 
 def test_a_token_posted_to_a_login_another_launch_used_is_refused_and_the_first_launch_stands(tool, client, vle):
