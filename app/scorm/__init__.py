@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("scorm", __name__, url_prefix="/scorm")
 
-from . import views  # noqa: E402,F401  (views register themselves on bp)
+from . import commands, views  # noqa: E402,F401  (views and commands register themselves on bp)

@@ -1,4 +1,10 @@
-"""SCORM pages: a VLE's launch, the score its SCO reads, and a tutor's download of a package."""
+"""SCORM pages: a VLE's launch, the key and score its SCO asks for, and a tutor's download of a package.
+
+The SCO, on the VLE's site, first posts to /scorm/start with the student's key (none on a
+first launch) and gets back the key to keep in cmi.suspend_data; then it posts the same
+to /scorm/launch in its frame, which signs the student in. Keys travel only in request
+bodies, never in addresses, so they stay out of browser history, logs and Referer headers.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,11 @@ from flask_login import current_user
 
 from ..auth.roles import tutor_required
 from ..content import current_course
+from ..extensions import csrf
 from . import bp, launch
 from .package import build_package, package_filename
+
+MODULE_GONE = "This topic is no longer on Skills Passport. Ask your tutor about it."
 
 
 def _refuse(message: str, status: int = 400):
@@ -30,43 +39,72 @@ def base_url() -> str:
     return current_app.config.get("PUBLIC_URL") or request.url_root.rstrip("/")
 
 
-@bp.get("/launch")
-def launch_module():
-    """Sign in the VLE's student as their learner on this site, and show the package's module."""
-    try:
-        found = launch.read_launch(request.args.get("token"), request.args.get("student"))
-    except launch.LaunchError as error:
-        return _refuse(str(error))
-    module = current_course().module(found.package.module_id)
-    if module is None:
-        return _refuse("This topic is no longer on Skills Passport. Ask your tutor about it.", 404)
-    launch.sign_in_student(found, request.args.get("name"))
-    return redirect(url_for("learner.module", module_id=module.id))
-
-
-def _progress_answer(body: dict, status: int = 200) -> Response:
+def _answer(body: dict, status: int = 200) -> Response:
     response = jsonify(body)
     response.status_code = status
-    # The SCO reads this from the VLE's own site. Any site may: it tells only a score, and only
-    # to someone who holds both the package's token and the VLE's id for the student.
+    # The SCO asks from the VLE's own site. Any site may: an answer tells a key or a score only to
+    # someone who sent the student's key already, or who made the student's learner just now.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.get("/progress")
+def _module_of(found: launch.Launch):
+    module = current_course().module(found.package.module_id)
+    if module is None:
+        raise launch.LaunchError(MODULE_GONE, 404)
+    return module
+
+
+@bp.post("/start")
+@csrf.exempt  # posted by the SCO from the VLE's site, without the site's cookies; the key is the proof
+def start():
+    """Check a VLE student's key, or give a first launch its learner and key; answer the key to keep."""
+    try:
+        found = launch.read_launch(request.form.get("token"), request.form.get("student"))
+        _module_of(found)
+        key = launch.start(found, request.form.get("key"), request.form.get("name"))
+    except launch.LaunchError as error:
+        return _answer({"error": str(error)}, error.status)
+    return _answer({"key": key})
+
+
+@bp.post("/launch")
+@csrf.exempt  # posted by the SCO into its frame from the VLE's site; the key is the proof
+def launch_module():
+    """Sign in the VLE's student as their learner on this site, and show the package's module."""
+    try:
+        found = launch.read_launch(request.form.get("token"), request.form.get("student"))
+        module = _module_of(found)
+        learner = launch.learner_for(found, request.form.get("key"))
+    except launch.LaunchError as error:
+        return _refuse(str(error), error.status)
+    launch.sign_in(learner)
+    return redirect(url_for("learner.module", module_id=module.id), 303)
+
+
+@bp.get("/launch")
+def launch_by_address():
+    """Refuse a launch by address: packages made before keys launched so, and anyone could copy one."""
+    try:
+        launch.read_launch(request.args.get("token"), request.args.get("student"))
+    except launch.LaunchError as error:
+        return _refuse(str(error), error.status)
+    return _refuse("This topic opens only from your course in the VLE. " + launch.OPEN_FROM_COURSE)
+
+
+@bp.route("/progress", methods=["GET", "POST"])
+@csrf.exempt  # asked by the SCO from the VLE's site; the key is the proof
 def progress():
     """Return a VLE student's score in the package's module, for the SCO to pass to the gradebook."""
     try:
-        found = launch.read_launch(request.args.get("token"), request.args.get("student"))
+        found = launch.read_launch(request.values.get("token"), request.values.get("student"))
+        module = _module_of(found)
+        learner = launch.learner_for(found, request.form.get("key"))  # a key only from the body, never the address
     except launch.LaunchError as error:
-        return _progress_answer({"error": str(error)}, 400)
-    module = current_course().module(found.package.module_id)
-    learner = launch.learner_for(found)
-    if module is None or learner is None:
-        return _progress_answer({"error": "This student has not opened the topic yet."}, 404)
+        return _answer({"error": str(error)}, error.status)
     score = launch.score_of(learner, module)
-    return _progress_answer({
+    return _answer({
         "score": 100 * score.mastered // score.total if score.total else 0,  # 100 only when all is mastered
         "status": "passed" if score.complete else "incomplete",
         "mastered": score.mastered,

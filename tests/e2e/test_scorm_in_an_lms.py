@@ -5,6 +5,9 @@ npm, see tests/e2e/lms/package.json), served with the unzipped package from a
 loopback server of its own, so it has another origin than the app. Both are on
 127.0.0.1, on two ports: the same site, so the app's SameSite=Lax cookies work in
 the frame, as EMBEDDED_COOKIES makes them work across sites over HTTPS.
+
+The LMS keeps nothing between launches itself: the test reads cmi.suspend_data, where the
+package keeps the student's key, and gives it to the next launch, as a real LMS would.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from tests.conftest import make_app
 LMS_DIR = Path(__file__).resolve().parent / "lms"
 SCORM_AGAIN = LMS_DIR / "node_modules" / "scorm-again" / "dist" / "scorm12.js"
 STUDENT = {"student": "s-2001", "name": "Taylor, Sam"}
+# Something else a package might keep in cmi.suspend_data: the key must not push it out.
+KEPT_BEFORE = "bookmark=lesson-3"
+KEY_IN_SUSPEND_DATA = re.compile(r"\[skills-passport-key:[A-Za-z0-9_-]{43}\]")
 
 
 class _QuietFiles(SimpleHTTPRequestHandler):
@@ -82,9 +88,9 @@ def lms_page(lms_site, scorm_site, quiz) -> str:
     return f"{origin}/lms.html"
 
 
-def open_in_lms(page: Page, lms_page: str) -> Frame:
+def open_in_lms(page: Page, lms_page: str, suspend_data: str = "") -> Frame:
     """Open the activity in the LMS as the student, polling every second; return the frame the module shows in."""
-    page.goto(f"{lms_page}?" + urlencode({**STUDENT, "poll": 1}))
+    page.goto(f"{lms_page}?" + urlencode({**STUDENT, "poll": 1, "suspend_data": suspend_data}))
     sco = page.frame_locator("#sco")
     # The SCO's first poll of the site's score.
     expect(sco.get_by_role("status")).to_contain_text(re.compile(r"^Skills mastered: \d+ of \d+\."))
@@ -128,9 +134,14 @@ def work_through(frame: Frame, quiz) -> int:
 def test_a_vle_student_finishes_the_module_and_the_lms_records_passed_with_100(page: Page, browser: Browser,
                                                                                lms_page: str, quiz):
     module = quiz.module
-    frame = open_in_lms(page, lms_page)
+    frame = open_in_lms(page, lms_page, suspend_data=KEPT_BEFORE)
     expect(frame.get_by_role("heading", level=1)).to_have_text(module.title)
     assert cmi(page, "cmi.core.lesson_status") == "incomplete", "the SCO marks a first launch as started"
+    # The site gave the first launch a key, and the SCO kept it in the learner's own suspend_data, at once.
+    suspend_data = cmi(page, "cmi.suspend_data")
+    key = KEY_IN_SUSPEND_DATA.fullmatch(suspend_data.removesuffix(KEPT_BEFORE))
+    assert key and suspend_data.endswith(KEPT_BEFORE), suspend_data
+    assert "key" not in frame.url and key.group(0)[21:-1] not in frame.url, "the key is never in an address"
     page.wait_for_function("window.API.cmi.core.score.raw === '0'")
 
     answers = work_through(frame, quiz)
@@ -149,16 +160,36 @@ def test_a_vle_student_finishes_the_module_and_the_lms_records_passed_with_100(p
     page.evaluate("document.getElementById('sco').src = 'about:blank'")
     page.wait_for_function("window.scoFinished === true")
     set_by_sco = page.evaluate("window.scoSet")
-    assert set_by_sco["cmi.core.exit"] == "", "a passed attempt is not suspended"
+    assert set_by_sco["cmi.core.exit"] == "suspend", "even once passed, so the LMS keeps the key for next time"
     assert re.fullmatch(r"\d{4}:\d{2}:\d{2}", set_by_sco["cmi.core.session_time"])
 
-    # Another day, another computer: the LMS starts afresh, and the site still knows the student.
+    # Another day, another computer: the LMS gives the SCO the suspend_data it kept, and the key in it
+    # reaches the same learner, with the module finished.
     context = browser.new_context()
     try:
         again = context.new_page()
-        frame = open_in_lms(again, lms_page)
+        frame = open_in_lms(again, lms_page, suspend_data=suspend_data)
         expect(frame.locator("#finished").get_by_role("heading", level=2)).to_have_text("You have finished this topic")
         again.wait_for_function("window.API.cmi.core.lesson_status === 'passed'", timeout=10_000)
         assert cmi(again, "cmi.core.score.raw") == "100"
+        assert cmi(again, "cmi.suspend_data") == suspend_data, "the same key: nothing to change"
+        # For browsers that block cookies in frames: the same launch, posted to a tab of its own.
+        with again.expect_popup() as opened:
+            again.frame_locator("#sco").get_by_role("button", name="Open the topic in its own tab").click()
+        tab = opened.value
+        expect(tab.locator("#finished").get_by_role("heading", level=2)).to_have_text("You have finished this topic")
+    finally:
+        context.close()
+
+    # An LMS that lost suspend_data (or anyone else with the package and the student's id) reaches nobody.
+    context = browser.new_context()
+    try:
+        lost = context.new_page()
+        lost.goto(f"{lms_page}?" + urlencode({**STUDENT, "poll": 1}))
+        sco = lost.frame_locator("#sco")
+        expect(sco.get_by_role("status")).to_contain_text("your VLE did not send the key it was given then")
+        expect(sco.locator("#module")).to_be_hidden()
+        assert cmi(lost, "cmi.suspend_data") == "", "the SCO writes no key it was not given"
+        assert context.cookies() == [], "the site signed nobody in"
     finally:
         context.close()

@@ -1,4 +1,9 @@
-"""SCORM 1.2 packages: the zip a VLE takes, its launch into this site, and the score its gradebook gets."""
+"""SCORM 1.2 packages: the zip a VLE takes, its launch into this site, and the score its gradebook gets.
+
+The helpers launch as the package's SCO does: post to /scorm/start for the student's key
+(none on a first launch), then post the key to /scorm/launch. tests/integration/test_scorm_keys.py
+checks that nobody else reaches a student's record.
+"""
 
 from __future__ import annotations
 
@@ -50,11 +55,32 @@ def new_token(app, module_id="passwords") -> str:
 
 
 def launch_url(token: str, student: str = "s-1001", name: str = "Taylor, Sam") -> str:
+    """Return a launch by address, as packages made before keys launched."""
     return "/scorm/launch?" + urlencode({"token": token, "student": student, "name": name})
 
 
-def progress(client, token: str, student: str = "s-1001"):
-    return client.get("/scorm/progress?" + urlencode({"token": token, "student": student}))
+def start(client, token: str, student: str = "s-1001", name: str = "Taylor, Sam", key: str = "", **options):
+    """Ask for the student's key, as the SCO does before it shows the module."""
+    return client.post("/scorm/start", data={"token": token, "student": student, "name": name, "key": key},
+                       **options)
+
+
+def open_module(client, token: str, student: str = "s-1001", key: str = "", **options):
+    """Post the student and their key into the frame, as the SCO does."""
+    return client.post("/scorm/launch", data={"token": token, "student": student, "key": key}, **options)
+
+
+def first_launch(client, token: str, student: str = "s-1001", name: str = "Taylor, Sam") -> str:
+    """Launch a student for the first time, as the SCO does; return the key their VLE keeps."""
+    answer = start(client, token, student, name)
+    assert answer.status_code == 200, answer.text
+    key = answer.json["key"]
+    assert open_module(client, token, student, key).status_code == 303
+    return key
+
+
+def progress(client, token: str, student: str = "s-1001", key: str = ""):
+    return client.post("/scorm/progress", data={"token": token, "student": student, "key": key})
 
 
 def learners(app) -> list[Learner]:
@@ -99,13 +125,17 @@ def test_the_sco_finds_the_lms_api_and_reports_the_score_as_scorm_1_2_says(app, 
     page = package.read("index.html").decode()
     assert '<script src="sco.js"' in page and 'href="sco.css"' in page
     assert f'data-site="{BASE}"' in page and 'data-module="passwords"' in page
+    assert f'<form id="launch" method="post" action="{BASE}/scorm/launch"' in page
+    assert '<iframe id="module" name="module"' in page
     script = package.read("sco.js").decode()
     for needed in ("win.parent", "window.opener", "MAX_PARENTS = 7", 'LMSInitialize("")', 'LMSFinish("")',
                    'LMSCommit("")', '"cmi.core.lesson_status", "incomplete"', '"cmi.core.score.raw"',
                    '"cmi.core.score.min", "0"', '"cmi.core.score.max", "100"', '"cmi.core.student_id"',
-                   '"cmi.core.student_name"', "/scorm/launch?", "/scorm/progress?", '"pagehide"',
+                   '"cmi.core.student_name"', '"cmi.suspend_data"', '"/scorm/start"', '"/scorm/progress"',
+                   '"cmi.core.exit", "suspend"', "SUSPEND_DATA_LENGTH = 4096", '"pagehide"',
                    '"beforeunload"', '"visibilitychange"', "POLL_SECONDS = 20"):
         assert needed in script, needed
+    assert "?token=" not in script and '"GET"' not in script, "keys never go in an address"
 
 
 def test_the_export_command_refuses_an_unknown_module_or_a_missing_address(app, runner, tmp_path):
@@ -131,8 +161,7 @@ def test_each_export_is_a_new_package_with_its_own_token(app, runner, tmp_path):
 
 def test_a_first_launch_makes_a_learner_signs_them_in_and_shows_the_module(app, client):
     token = new_token(app)
-    response = client.get(launch_url(token))
-    assert response.status_code == 302 and response.location == "/modules/passwords"
+    first_launch(client, token)
     [learner] = learners(app)
     assert learner.display_name == "Sam Taylor" and learner.role == "learner" and learner.username is None
     page = client.get("/modules/passwords")
@@ -145,11 +174,12 @@ def test_a_first_launch_makes_a_learner_signs_them_in_and_shows_the_module(app, 
 
 def test_a_second_launch_of_the_same_student_finds_the_same_learner_and_their_progress(app, client):
     token = new_token(app)
-    client.get(launch_url(token))
+    key = first_launch(client, token)
     walk(client, course_of(app), "passwords", right_fields, max_steps=3)
-    again = app.test_client()  # another day, another computer
-    response = again.get(launch_url(token, name="Taylor, Samantha"))
-    assert response.status_code == 302
+    again = app.test_client()  # another day, another computer: the VLE sends the key it kept
+    assert start(again, token, name="Taylor, Samantha", key=key).json == {"key": key}
+    response = open_module(again, token, key=key)
+    assert response.status_code == 303 and response.location == "/modules/passwords"
     [learner] = learners(app)
     assert learner.display_name == "Sam Taylor", "the name the learner has is kept"
     assert "Continue" in again.get("/modules/passwords").text, "their progress came with them"
@@ -157,9 +187,10 @@ def test_a_second_launch_of_the_same_student_finds_the_same_learner_and_their_pr
 
 def test_a_different_student_or_package_gets_a_different_learner(app):
     token = new_token(app)
-    app.test_client().get(launch_url(token, "s-1001", "Taylor, Sam"))
-    app.test_client().get(launch_url(token, "s-1002", "Priya Shah"))
-    app.test_client().get(launch_url(new_token(app), "s-1001", "Taylor, Sam"))
+    keys = [first_launch(app.test_client(), token, "s-1001", "Taylor, Sam"),
+            first_launch(app.test_client(), token, "s-1002", "Priya Shah"),
+            first_launch(app.test_client(), new_token(app), "s-1001", "Taylor, Sam")]
+    assert len(set(keys)) == 3
     assert [learner.display_name for learner in learners(app)] == ["Sam Taylor", "Priya Shah", "Sam Taylor"]
     assert count(app, ScormLearner) == 3
 
@@ -185,22 +216,28 @@ def forged(token: str) -> str:
     lambda token: token[:-3],
     lambda token: "",
 ])
-def test_a_forged_or_altered_token_is_refused_and_makes_nobody(app, client, make_bad):
-    bad = make_bad(new_token(app))
-    response = client.get(launch_url(bad))
-    assert response.status_code == 400
-    assert "This topic could not be opened" in response.text and "not valid" in response.text
-    assert progress(client, bad).status_code == 400
-    assert count(app, Learner) == 0 and count(app, ScormLearner) == 0
+def test_a_forged_or_altered_token_is_refused_and_makes_nobody_nor_signs_anyone_in(app, client, make_bad):
+    token = new_token(app)
+    key = first_launch(app.test_client(), token)
+    bad = make_bad(token)
+    for response in (open_module(client, bad, key=key), client.get(launch_url(bad))):
+        assert response.status_code == 400
+        assert "This topic could not be opened" in response.text and "not valid" in response.text
+    answer = start(client, bad, key=key)
+    assert answer.status_code == 400 and "not valid" in answer.json["error"]
+    assert progress(client, bad, key=key).status_code == 400
+    assert client.get("/account/data.json").status_code == 404, "nobody was signed in"
+    assert count(app, Learner) == 1 and count(app, ScormLearner) == 1
 
 
 def test_a_token_for_a_package_never_recorded_or_without_a_student_is_refused(app, client):
     signed = URLSafeSerializer(app.config["SECRET_KEY"], salt="scorm-package")
-    unknown = signed.dumps({"package": "never-made", "module": "passwords"})
-    response = client.get(launch_url(unknown))
-    assert response.status_code == 400 and "no longer known" in response.text
-    nobody = client.get(launch_url(new_token(app), student="  "))
-    assert nobody.status_code == 400 and "did not say who you are" in nobody.text
+    unknown = signed.dumps({"package": "never-made", "module": "passwords", "v": 2})
+    response = start(client, unknown)
+    assert response.status_code == 400 and "no longer known" in response.json["error"]
+    assert "no longer known" in open_module(client, unknown).text
+    nobody = start(client, new_token(app), student="  ")
+    assert nobody.status_code == 400 and "did not say who you are" in nobody.json["error"]
     assert count(app, Learner) == 0
 
 
@@ -210,8 +247,9 @@ def test_a_package_whose_module_was_removed_says_so(app, client):
         db.session.add(package)
         db.session.commit()
         token = launch.token_for(package)
-    response = client.get(launch_url(token))
-    assert response.status_code == 404 and "no longer on Skills Passport" in response.text
+    response = start(client, token)
+    assert response.status_code == 404 and "no longer on Skills Passport" in response.json["error"]
+    assert "no longer on Skills Passport" in open_module(client, token).text
     assert count(app, Learner) == 0 and progress(client, token).status_code == 404
 
 
@@ -220,22 +258,22 @@ def test_a_package_whose_module_was_removed_says_so(app, client):
 
 def test_the_score_starts_incomplete_at_0_and_is_passed_at_100_once_every_skill_is_mastered(app, client):
     token = new_token(app)
-    client.get(launch_url(token))
-    start = progress(app.test_client(), token)  # the SCO asks without the learner's cookies
-    assert start.status_code == 200 and start.headers["Access-Control-Allow-Origin"] == "*"
+    key = first_launch(client, token)
+    begun = progress(app.test_client(), token, key=key)  # the SCO asks without the learner's cookies
+    assert begun.status_code == 200 and begun.headers["Access-Control-Allow-Origin"] == "*"
     total = len(course_of(app).module("passwords").skills)
-    assert start.json == {"score": 0, "status": "incomplete", "mastered": 0, "total": total}
+    assert begun.json == {"score": 0, "status": "incomplete", "mastered": 0, "total": total}
     counts = walk(client, course_of(app), "passwords", right_fields)
     assert counts["finished"] and counts["questions"] == counts["right"]
-    end = progress(app.test_client(), token)
+    end = progress(app.test_client(), token, key=key)
     assert end.json == {"score": 100, "status": "passed", "mastered": total, "total": total}
     assert end.headers["Cache-Control"] == "no-store"
 
 
 def test_the_score_of_a_student_who_never_launched_is_not_found(app, client):
     token = new_token(app)
-    client.get(launch_url(token, "s-1001"))
-    response = progress(client, token, "s-9999")
+    key = first_launch(client, token, "s-1001")
+    response = progress(client, token, "s-9999", key)
     assert response.status_code == 404 and "error" in response.json
     assert response.headers["Access-Control-Allow-Origin"] == "*", "the SCO can read why"
     assert progress(client, "nonsense").status_code == 400
@@ -244,14 +282,17 @@ def test_the_score_of_a_student_who_never_launched_is_not_found(app, client):
 def test_a_student_who_signs_in_to_an_account_inside_the_package_keeps_it_next_time(app, client):
     save_account(app.test_client(), "sam.taylor")
     token = new_token(app)
-    client.get(launch_url(token))
+    key = first_launch(client, token)
     walk(client, course_of(app), "passwords", right_fields, max_steps=3)
     assert sign_in(client, "sam.taylor").status_code == 302
     account = next(learner for learner in learners(app) if learner.username == "sam.taylor")
     assert [learner.id for learner in learners(app)] == [account.id], "the VLE's guest was carried over"
-    app.test_client().get(launch_url(token))
+    later = app.test_client()
+    assert start(later, token, key=key).json == {"key": key}
+    assert open_module(later, token, key=key).status_code == 303
+    assert later.get("/account/data.json").json["account"]["username"] == "sam.taylor"
     assert [learner.id for learner in learners(app)] == [account.id]
-    assert progress(client, token).status_code == 200
+    assert progress(client, token, key=key).status_code == 200
     data = client.get("/account/data.json").json
     assert [link["lms_student_id"] for link in data["vle_links"]] == ["s-1001"]
 
@@ -296,7 +337,10 @@ def test_embedded_cookies_are_sent_in_a_vle_frame_only_over_https(tmp_path):
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'embedded.db'}", EMBEDDED_COOKIES=True)
     assert app.config["SESSION_COOKIE_SAMESITE"] == "None" and app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SAMESITE"] == "None" and app.config["REMEMBER_COOKIE_SECURE"] is True
-    response = app.test_client().get(launch_url(new_token(app)), base_url="https://localhost")
+    token = new_token(app)
+    client = app.test_client()
+    key = start(client, token, base_url="https://localhost").json["key"]
+    response = open_module(client, token, key=key, base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert "SameSite=None" in cookie and "Secure" in cookie
     with app.app_context():
@@ -305,3 +349,4 @@ def test_embedded_cookies_are_sent_in_a_vle_frame_only_over_https(tmp_path):
 
 def test_cookies_stay_same_site_unless_embedded_cookies_is_on(app):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+

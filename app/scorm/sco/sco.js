@@ -2,15 +2,22 @@
  *
  * The module itself runs on the Skills Passport site, in the frame below, so the
  * learner's progress is kept there and the engine adapts as usual. This script
- * is the SCORM side: it finds the LMS's API, tells the LMS who the learner is by
- * launching the module with their cmi.core.student_id, and passes the score the
- * site reports back to the gradebook. Learner pages use no JavaScript; only this
- * wrapper, which runs in the VLE, does.
+ * is the SCORM side: it finds the LMS's API, launches the module as the learner
+ * the LMS names (cmi.core.student_id), proving it with the key this site gave the
+ * learner's first launch, which the LMS keeps in the learner's own cmi.suspend_data,
+ * and passes the score the site reports back to the gradebook. Learner pages use
+ * no JavaScript; only this wrapper, which runs in the VLE, does.
  */
 (function () {
   "use strict";
 
   var POLL_SECONDS = 20;
+  // SCORM 1.2's cmi.suspend_data is a CMIString4096.
+  var SUSPEND_DATA_LENGTH = 4096;
+  // The learner's key in cmi.suspend_data: 43 characters, as app/scorm/keys.py makes them, in a
+  // marker of its own, so anything else the package keeps there one day stays as it is.
+  var KEY_MARK = /\[skills-passport-key:([A-Za-z0-9_-]{43})\]/;
+  var KEY = /^[A-Za-z0-9_-]{43}$/;
   // ADL's SCORM 1.2 sample looks at most this many frames up for the API.
   var MAX_PARENTS = 7;
 
@@ -54,7 +61,7 @@
   var moduleId = body.getAttribute("data-module");
   var message = document.getElementById("message");
   var frame = document.getElementById("module");
-  var ownTab = document.getElementById("own-tab");
+  var launchForm = document.getElementById("launch");
 
   function say(text) {
     if (message.textContent !== text) {
@@ -70,6 +77,40 @@
       }
     }
     return parts.join("&");
+  }
+
+  // POST a form to the site from the VLE's site, without cookies; call back with the status and the JSON answer.
+  function post(path, params, then) {
+    var request = new XMLHttpRequest();
+    request.open("POST", site + path);
+    // A form body: a CORS "simple" request, so the browser asks no preflight question first.
+    request.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.onload = function () {
+      var answer = null;
+      try {
+        answer = JSON.parse(request.responseText);
+      } catch (error) {
+        answer = null; // not JSON: a proxy's page, or the site is down
+      }
+      then(request.status, answer);
+    };
+    request.onerror = function () {
+      then(0, null);
+    };
+    request.send(query(params));
+  }
+
+  // Return the learner's key from cmi.suspend_data, or "" if it holds none.
+  function keyIn(data) {
+    var match = KEY_MARK.exec(data || "");
+    return match ? match[1] : "";
+  }
+
+  // Return cmi.suspend_data with this key in it, and everything else it held after the key.
+  function withKey(data, key) {
+    var rest = String(data || "").replace(new RegExp(KEY_MARK.source, "g"), "");
+    // The key goes first, so that if the rest is too long it is the rest that is cut short.
+    return ("[skills-passport-key:" + key + "]" + rest).slice(0, SUSPEND_DATA_LENGTH);
   }
 
   // The poll interval; ?poll=N on this page's address shortens it (the browser test uses it).
@@ -119,14 +160,47 @@
 
   var student = api.LMSGetValue("cmi.core.student_id");
   var name = api.LMSGetValue("cmi.core.student_name");
-  var learner = query({token: token, student: student});
-  var launch = site + "/scorm/launch?" + query({token: token, student: student, name: name});
-  frame.src = launch;
-  frame.hidden = false;
-  // Browsers that block cookies in frames from other sites (Safari does) can still open the topic in a tab.
-  ownTab.href = launch;
-  ownTab.hidden = false;
-  say("Your progress in this topic is saved, and your course gets your score.");
+  var suspendData = api.LMSGetValue("cmi.suspend_data");
+  var key = keyIn(suspendData);
+  var learner = {token: token, student: student, key: key};
+  var opened = false;
+
+  // Show the module: post the student and their key into the frame, where the site signs them in.
+  // Posted, not put in the frame's address, so the key stays out of history and logs.
+  function openModule() {
+    launchForm.elements.student.value = student;
+    launchForm.elements.key.value = key;
+    launchForm.target = frame.name;
+    launchForm.submit();
+    launchForm.target = "_blank";
+    frame.hidden = false;
+    // Browsers that block cookies in frames from other sites (Safari does) can still open the topic in a tab.
+    launchForm.hidden = false;
+    say("Your progress in this topic is saved, and your course gets your score.");
+    opened = true;
+    startPolling();
+  }
+
+  // Ask the site for the learner's key: the one the LMS kept, checked, or a new one on a first launch.
+  post("/scorm/start", {token: token, student: student, name: name, key: key}, function (code, answer) {
+    if (finished) {
+      return; // the learner left before the site answered
+    }
+    if (code !== 200 || !answer || !KEY.test(answer.key)) {
+      say(answer && answer.error ? answer.error :
+          "Skills Passport could not be reached. Please close this topic and open it again in a few minutes.");
+      return;
+    }
+    if (answer.key !== key) {
+      key = answer.key;
+      learner.key = key;
+      suspendData = withKey(suspendData, key);
+      // Kept at once: if the LMS lost it, this learner's next launch could not reach their progress.
+      api.LMSSetValue("cmi.suspend_data", suspendData);
+      api.LMSCommit("");
+    }
+    openModule();
+  });
 
   // --- Passing the score to the gradebook ------------------------------------------------
 
@@ -167,24 +241,20 @@
     if (finished) {
       return;
     }
-    var request = new XMLHttpRequest();
-    request.open("GET", site + "/scorm/progress?" + learner);
-    request.onload = function () {
-      if (request.status === 200) {
-        try {
-          report(JSON.parse(request.responseText));
-        } catch (error) {
-          // a garbled answer: the next poll will try again
-        }
+    post("/scorm/progress", learner, function (code, answer) {
+      if (code === 200 && answer) {
+        report(answer);
       }
-    };
-    request.send();
+      // otherwise a garbled answer or none: the next poll will try again
+    });
   }
 
-  window.setInterval(poll, pollSeconds() * 1000);
-  document.addEventListener("visibilitychange", poll);
-  // Each page the learner opens in the frame (every answer's feedback) is a moment the score may have changed.
-  frame.addEventListener("load", poll);
+  function startPolling() {
+    window.setInterval(poll, pollSeconds() * 1000);
+    document.addEventListener("visibilitychange", poll);
+    // Each page the learner opens in the frame (every answer's feedback) is a moment the score may have changed.
+    frame.addEventListener("load", poll);
+  }
 
   // --- Finishing -------------------------------------------------------------------------
 
@@ -194,10 +264,13 @@
     if (finished) {
       return;
     }
-    poll();
+    if (opened) {
+      poll();
+    }
     api.LMSSetValue("cmi.core.session_time", timespan(new Date().getTime() - started));
-    // "suspend" asks the LMS to resume this attempt next time, rather than start a new one.
-    api.LMSSetValue("cmi.core.exit", passed() ? "" : "suspend");
+    // "suspend" asks the LMS to resume this attempt next time, rather than start a new one, even once
+    // passed: a new attempt starts with an empty cmi.suspend_data, without the learner's key.
+    api.LMSSetValue("cmi.core.exit", "suspend");
     finished = true;
     api.LMSFinish("");
   }
