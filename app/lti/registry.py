@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import requests
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pylti1p3.dynamic_registration import DynamicRegistration
@@ -30,8 +31,19 @@ class PlatformError(Exception):
         self.field = field
 
 
-def _url(field: str, value: str) -> str:
+def _text(field: str, value: object, limit: int) -> str:
+    """Return a setting as trimmed text; refuse one that is not text, too long, or holds a NUL byte."""
+    if not isinstance(value, str):
+        raise PlatformError(field, f"The {field.replace('_', ' ')} must be text")
     value = value.strip()
+    if len(value) > limit or "\x00" in value:
+        raise PlatformError(field, f"The {field.replace('_', ' ')} must be at most {limit} characters, "
+                                   "with no hidden characters")
+    return value
+
+
+def _url(field: str, value: object, limit: int = 500) -> str:
+    value = _text(field, value, limit)
     if not value.startswith(("https://", "http://")) or " " in value:
         raise PlatformError(field, f"The {field.replace('_', ' ')} must be a web address starting https://")
     return value
@@ -42,18 +54,21 @@ def add_platform(*, name: str, issuer: str, client_id: str, auth_login_url: str,
     """Register a VLE (or add deployments to one registered already) and return it."""
     if isinstance(deployment_ids, str):
         deployment_ids = [d for d in deployment_ids.replace(",", " ").split() if d]
-    if not client_id.strip():
+    client_id = _text("client_id", client_id, 255)
+    if not client_id:
         raise PlatformError("client_id", "Enter the client ID the VLE gave Skills Passport")
+    deployment_ids = [_text("deployment_ids", str(d), 255) for d in deployment_ids or []][:100]
     if not deployment_ids:
         raise PlatformError("deployment_ids", "Enter at least one deployment ID from the VLE")
-    issuer = _url("issuer", issuer)
-    values = dict(name=(name.strip() or origin(issuer))[:100], auth_login_url=_url("auth_login_url", auth_login_url),
+    issuer = _url("issuer", issuer, 255)
+    values = dict(name=(_text("name", name, 1000) or origin(issuer))[:100],
+                  auth_login_url=_url("auth_login_url", auth_login_url),
                   auth_token_url=_url("auth_token_url", auth_token_url), key_set_url=_url("key_set_url", key_set_url),
-                  auth_audience=auth_audience.strip() or None)
+                  auth_audience=_text("auth_audience", auth_audience or "", 500) or None)
     platform = db.session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == issuer,
-                                                           LtiPlatform.client_id == client_id.strip()))
+                                                           LtiPlatform.client_id == client_id))
     if platform is None:
-        platform = LtiPlatform(issuer=issuer, client_id=client_id.strip(), deployment_ids=[], **values)
+        platform = LtiPlatform(issuer=issuer, client_id=client_id, deployment_ids=[], **values)
         db.session.add(platform)
     else:
         for key, value in values.items():
@@ -183,6 +198,12 @@ class ToolRegistration(DynamicRegistration):
 
 def dynamic_register(openid_configuration: str, registration_token: str | None) -> LtiPlatform:
     """Register with the VLE that sent the administrator here, and save it."""
+    openid_configuration = _url("openid_configuration", openid_configuration)
+    if registration_token is not None:
+        registration_token = _text("registration_token", registration_token, 4096)
     registration = ToolRegistration(openid_configuration, registration_token)
-    registration.register()
+    try:
+        registration.register()
+    except (requests.RequestException, TypeError, AttributeError) as exc:  # unreachable, or answers nonsense
+        raise PlatformError("openid_configuration", f"The VLE did not answer as expected: {exc}") from exc
     return registration.platform

@@ -11,6 +11,7 @@ import re
 import threading
 from datetime import timedelta
 from html import unescape
+from urllib.parse import urlencode
 
 import jwt
 import pytest
@@ -18,9 +19,10 @@ import requests
 from sqlalchemy import select
 
 from app.extensions import db
-from app.lti.models import LtiGradeLink, LtiLogin, LtiUsedNonce, LtiUser
+from app.lti.models import LtiGradeLink, LtiLogin, LtiPlatform, LtiUsedNonce, LtiUser
 from app.lti.tool import load_or_make_key
 from app.models import Group, Learner, utcnow
+from tests.conftest import csrf_token
 from tests.integration.lti_vle import TestVle
 from tests.integration.test_lti import (  # noqa: F401  (tool and vle are fixtures)
     MODULE, TOOL, count, learner_launch, resign, start, tool, vle)
@@ -227,3 +229,36 @@ def test_expired_nonces_and_logins_are_purged_and_fresh_ones_kept(tool, client, 
     with tool.app_context():
         assert db.session.scalars(select(LtiUsedNonce.nonce)).all() == ["fresh"]
         assert db.session.get(LtiLogin, "state-old") is None and count(tool, LtiLogin) == 1
+
+
+# --- registering a VLE: odd settings and unreachable VLEs are a 4xx ------------------------------------------
+
+
+def test_an_admin_adding_a_vle_with_settings_too_long_to_keep_is_told_so(tool, client):
+    with tool.app_context():
+        from app.auth import accounts
+        accounts.create_user("admin.ada", "teapot river purple", "admin")
+    page = client.get("/sign-in")
+    client.post("/sign-in", data={"username": "admin.ada", "password": "teapot river purple",
+                                  "csrf_token": csrf_token(page.text)})
+    page = client.get("/lti/platforms")
+    settings = {"name": "College Moodle", "issuer": "https://moodle.example", "client_id": "abc",
+                "deployment_ids": "1", "auth_login_url": "https://moodle.example/auth",
+                "auth_token_url": "https://moodle.example/token", "key_set_url": "https://moodle.example/certs",
+                "csrf_token": csrf_token(page.text)}
+    for field, value in [("issuer", "https://moodle.example/" + "a" * 300), ("client_id", "c" * 300),
+                         ("deployment_ids", "d" * 300), ("key_set_url", "https://moodle.example/" + "k" * 600)]:
+        response = client.post("/lti/platforms", data={**settings, field: value})
+        assert response.status_code == 422 and "at most" in response.text, field
+    assert count(tool, LtiPlatform) == 0
+
+
+@pytest.mark.parametrize("address", ["http://127.0.0.1:9/.well-known/openid-configuration", "file:///etc/passwd",
+                                     "not an address"])
+def test_dynamic_registration_from_an_unreachable_or_odd_address_is_a_4xx(tool, client, address):
+    with tool.app_context():
+        from app.lti.registry import registration_url
+        link = registration_url()
+    response = client.get(link.removeprefix(TOOL) + "&" + urlencode({"openid_configuration": address}))
+    assert response.status_code == 400 and "could not be registered" in response.text
+    assert count(tool, LtiPlatform) == 0
