@@ -1,12 +1,17 @@
 """Adaptive-engine benchmark: policies compared on the same simulated learners.
 
-    .venv/bin/python bench/adaptive.py [--learners 10000] [--seed 1] [--modules a,b] [--json PATH]
+    .venv/bin/python bench/adaptive.py [--learners 10000] [--misfit-learners 2000] [--seed 1] [--modules a,b]
+                                       [--populations a,b] [--json PATH]
 
 Every simulated learner (engine/simulate.py: a knowledge-tracing generator with
 five learner types) works through every module of the real course once under
 each policy: the baselines in engine/baselines.py, an oracle that sees the
 hidden state, and the project's engine (engine.progress.POLICIES["adaptive"]).
-It prints one table row per policy, the targets for the engine with pass or
+The learners of that main run click at random when they do not know a skill;
+then the engine, 3-in-a-row and 4-of-5 meet populations that break the engine's
+assumptions (engine/populations.py: partial knowledge, more luck, careless
+slips, rushed placement), each reported on its own against the evidence
+targets. It prints one table row per policy, the targets for the engine with pass or
 fail, the engine's next-answer predictions (AUC, log loss, calibration) and the
 cost of one next-step decision, and writes it all as JSON
 (bench/results/adaptive.json, git-ignored). docs/engine.md explains the model,
@@ -35,7 +40,9 @@ sys.path.insert(0, str(ROOT))
 from engine import simulate as sim  # noqa: E402
 from engine.baselines import GIVE_UP_AFTER, QUIZ_LENGTH, QUIZ_PASS, measured_skills  # noqa: E402
 from engine.loader import load_course, summary  # noqa: E402
+from engine.evidence import EVIDENCE_QUESTIONS  # noqa: E402
 from engine.mastery import MASTERED  # noqa: E402
+from engine.populations import DEFAULT_POPULATION, POPULATIONS  # noqa: E402
 from engine.progress import POLICIES  # noqa: E402
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "adaptive.json"
@@ -44,38 +51,56 @@ FALSE_MASTERY_TARGET = 0.03
 KNOWER_TARGET = 2.0
 ROUTE_TARGET = 0.9  # share of stuck learners routed within 6 questions
 DECISION_TARGET_US = 1000.0
+POPULATION_FALSE_MASTERY_TARGET = 0.01
+MISFIT_POLICIES = ("3-in-a-row", "4-of-5", sim.ENGINE)
 
 # Set in the parent before the pool forks, so workers share one course.
 _COURSE = None
 _CONTENDERS: list = []
 
 
-def _work(task: tuple[int, str, int, int, int]):
+def _work(task: tuple[int, str, int, int, int, str]):
     """Run one block of learners through one module under one policy (in a worker)."""
-    contender_index, module_id, start, stop, seed = task
+    contender_index, module_id, start, stop, seed, population = task
     contender = _CONTENDERS[contender_index]
     module = _COURSE.module(module_id)
-    timed = contender.name == sim.ENGINE
-    tallies, predictions = sim.simulate(_COURSE, contender, module, range(start, stop), seed, time_decisions=timed)
-    return contender_index, tallies, predictions
+    timed = contender.name == sim.ENGINE and population == DEFAULT_POPULATION.name
+    tallies, predictions = sim.simulate(_COURSE, contender, module, range(start, stop), seed, time_decisions=timed,
+                                        population=POPULATIONS[population])
+    return contender_index, population, tallies, predictions
 
 
 def run(course, contenders: list, learners: int, seed: int, module_ids: list[str], jobs: int, chunk: int,
-        progress: bool = True):
-    """Run every policy on the same learners; return tallies by policy and predictions by model."""
+        progress: bool = True, misfits: tuple[str, ...] = (), misfit_learners: int = 0):
+    """Run every policy on the same learners, and the misfit populations under a few policies.
+
+    Returns tallies by policy (the main population), predictions by model, and tallies by
+    population and policy.
+    """
     global _COURSE, _CONTENDERS
     _COURSE = course
     _CONTENDERS = contenders
     # The engine is the slowest: give its blocks out first so the processes finish together.
     order = sorted(range(len(_CONTENDERS)), key=lambda i: _CONTENDERS[i].name != sim.ENGINE)
-    tasks = [(i, m, start, min(start + chunk, learners), seed)
+    main = DEFAULT_POPULATION.name
+    tasks = [(i, m, start, min(start + chunk, learners), seed, main)
              for i in order for m in module_ids for start in range(0, learners, chunk)]
+    tasks += [(i, m, start, min(start + chunk, misfit_learners), seed, population)
+              for population in misfits if population != main
+              for i in order if _CONTENDERS[i].name in MISFIT_POLICIES
+              for m in module_ids for start in range(0, misfit_learners, chunk)]
     tallies: dict[str, dict[str, sim.Tally]] = {c.name: {} for c in _CONTENDERS}
+    by_population: dict[str, dict[str, sim.Tally]] = {}
     predictions: dict[str, sim.Predictions] = {}
 
     def take(result) -> None:
-        index, block_tallies, block_predictions = result
+        index, population, block_tallies, block_predictions = result
         name = _CONTENDERS[index].name
+        if population == main and name in MISFIT_POLICIES:
+            by_population.setdefault(population, {}).setdefault(name, sim.Tally()).merge(block_tallies["all"])
+        if population != main:
+            by_population.setdefault(population, {}).setdefault(name, sim.Tally()).merge(block_tallies["all"])
+            return
         for key, tally in block_tallies.items():
             tallies[name].setdefault(key, sim.Tally()).merge(tally)
         for key, pred in block_predictions.items():
@@ -98,7 +123,7 @@ def run(course, contenders: list, learners: int, seed: int, module_ids: list[str
         if pool is not None:
             pool.close()
             pool.join()
-    return tallies, predictions
+    return tallies, predictions, by_population
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -252,6 +277,66 @@ def report(summaries: dict[str, dict], by_type: dict[str, dict[str, dict]], pred
     return "\n".join(out)
 
 
+def population_targets(by_population: dict[str, dict[str, dict]], bronze_skills: dict[str, int]) -> list[dict]:
+    """Return the evidence targets for the engine in every population, each with pass or fail."""
+    rows = []
+    for population, policies in by_population.items():
+        engine, streak = policies.get(sim.ENGINE), policies.get("3-in-a-row")
+        if engine is None:
+            continue
+        checks = [
+            ("false mastery at most 1%", engine["false_mastery"], _num(engine["false_mastery"], 2, True),
+             engine["false_mastery"] <= POPULATION_FALSE_MASTERY_TARGET),
+            ("questions per skill no more than 3-in-a-row's", engine["questions_per_skill"],
+             f"{_num(engine['questions_per_skill'], 2)} vs {_num(streak['questions_per_skill'], 2) if streak else '-'}",
+             streak is not None and engine["questions_per_skill"] <= streak["questions_per_skill"]),
+            ("no mastery call after a single answer", engine["single_answer_calls"],
+             _num(engine["single_answer_calls"], 2, True), engine["single_answer_calls"] == 0),
+            (f"answers to bronze at least {EVIDENCE_QUESTIONS}x the bronze skills, every learner",
+             engine["answers_per_bronze_skill_min"], f"least {_num(engine['answers_per_bronze_skill_min'], 1)} a skill",
+             engine["answers_per_bronze_skill_min"] >= EVIDENCE_QUESTIONS),
+            ("learners who know a skill at the start: at most 2 questions on it", engine["knower_questions"],
+             _num(engine["knower_questions"], 2), engine["knower_questions"] <= KNOWER_TARGET),
+        ]
+        for target, value, shown, passed in checks:
+            rows.append({"population": population, "target": target, "value": value, "shown": shown,
+                         "passed": bool(passed)})
+    return rows
+
+
+def population_report(by_population: dict[str, dict[str, dict]], rows: list[dict], learners: int,
+                      misfit_learners: int) -> str:
+    """Return the table of every population under the engine and the streak baselines, and its targets."""
+    out = [f"By population ({learners:,} learners in {DEFAULT_POPULATION.name}, {misfit_learners:,} in each other; "
+           "the same learner types, answering with the population's luck and slips):"]
+    table = []
+    for population, policies in by_population.items():
+        for name in MISFIT_POLICIES:
+            t = policies.get(name)
+            if t is None:
+                continue
+            table.append([population, name, _num(t["questions_per_skill"], 2), _num(t["false_mastery"], 2, True),
+                          _num(t["knower_questions"], 2), _num(t["single_answer_calls"], 1, True),
+                          _num(t["answers_to_bronze_p50"], 0), _num(t["answers_per_bronze_skill_min"], 1),
+                          _num(t["bronze_reached_share"], 0, True), _num(t["declared_share"], 0, True),
+                          _num(t["learned_at_end"], 0, True)])
+    out.append(_table(["population", "policy", "Q/skill", "false mastery", "Q known@start", "calls after 1 answer",
+                       "answers->bronze p50", "least answers/bronze skill", "reached bronze", "declared",
+                       "learned"], table, align_left=2))
+    out.append("Q/skill: questions per learner and skill, reviews included. calls after 1 answer: mastery "
+               "declared with one question or none on the skill. answers->bronze: questions in the topic when the "
+               "last bronze skill was declared; least answers/bronze skill: the fewest, over every learner, "
+               "divided by the topic's bronze skills.")
+    for population in POPULATIONS.values():
+        if population.name in by_population:
+            out.append(f"  {population.name}: {population.description}")
+    out.append("")
+    out.append("Evidence targets for the engine, in every population:")
+    for row in rows:
+        out.append(f"  [{'pass' if row['passed'] else 'FAIL'}] {row['population']}: {row['target']}: {row['shown']}")
+    return "\n".join(out)
+
+
 def _clean(value):
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None if math.isnan(value) else "never"
@@ -273,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=500, help="learners per block of work")
     parser.add_argument("--content", default=str(ROOT / "content"), help="the course folder")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--misfit-learners", type=int, default=2_000,
+                        help="simulated learners in each population other than the main one")
+    parser.add_argument("--populations", default=",".join(POPULATIONS),
+                        help=f"comma-separated populations (default: all): {', '.join(POPULATIONS)}")
     parser.add_argument("--stuck-own-tag-only", action="store_true",
                         help="a stuck learner picks only an option with their own misconception, not any tagged one")
     args = parser.parse_args(argv)
@@ -306,9 +395,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(header.splitlines()[0], file=sys.stderr)
 
+    misfits = tuple(p.strip() for p in args.populations.split(",") if p.strip())
+    unknown = [p for p in misfits if p not in POPULATIONS]
+    if unknown:
+        parser.error(f"no population {', '.join(unknown)}; the populations are {', '.join(POPULATIONS)}")
     started = time.perf_counter()
-    tallies, predictions = run(course, contenders, args.learners, args.seed, module_ids, args.jobs, args.chunk,
-                               progress=not args.quiet)
+    tallies, predictions, by_population_tallies = run(
+        course, contenders, args.learners, args.seed, module_ids, args.jobs, args.chunk, progress=not args.quiet,
+        misfits=misfits, misfit_learners=args.misfit_learners)
     elapsed = time.perf_counter() - started
 
     summaries = {name: t["all"].summary() for name, t in tallies.items()}
@@ -325,6 +419,12 @@ def main(argv: list[str] | None = None) -> int:
     target_rows = targets(summaries, decision)
     header += f"\nrun time {elapsed:.0f} s with {args.jobs} processes"
     text = report(summaries, by_type, prediction_summaries, target_rows, decision, run_decision_us, header)
+    by_population = {population: {name: tally.summary() for name, tally in policies.items()}
+                     for population, policies in sorted(by_population_tallies.items(),
+                                                        key=lambda kv: list(POPULATIONS).index(kv[0]))}
+    bronze_skills = {m: len(course.module(m).passport.skills_for("bronze")) for m in module_ids}
+    population_rows = population_targets(by_population, bronze_skills)
+    text += "\n\n" + population_report(by_population, population_rows, args.learners, args.misfit_learners)
     print(text)
 
     result = {
@@ -356,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         "decision_cost": {"in_run_mean_us": run_decision_us, **decision},
         "gap_closed_by_type": gap_by_type(by_type),
         "targets": [{k: v for k, v in t.items()} for t in target_rows],
+        "by_population": by_population,
+        "population_targets": population_rows,
+        "misfit_learners": args.misfit_learners,
         "table": text,
     }
     path = Path(args.json)
