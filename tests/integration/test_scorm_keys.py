@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Learner, ScormLearner, ScormPackage
-from app.scorm import keys
+from app.scorm import keys, launch
 from tests.integration.test_learner_flow import course_of, right_fields, walk
 from tests.integration.test_scorm import (
     count,
@@ -235,3 +235,15 @@ def test_a_reopened_record_closes_again_after_a_day_and_an_unknown_reference_is_
     unknown = runner.invoke(args=["scorm", "reopen", reference_of(app, "s-9999")])
     assert unknown.exit_code == 1 and "no student of a package has the reference" in unknown.output
     assert runner.invoke(args=["scorm", "reopen", "no-slash"]).exit_code == 1
+
+
+def test_two_first_launches_at_once_make_one_learner_and_the_second_gets_no_key(app, monkeypatch):
+    token = new_token(app)
+    key = first_launch(app.test_client(), token)
+    before = records(app)
+    # The second launch looked before the first one saved its learner, so it saw nobody.
+    monkeypatch.setattr(launch, "_link", lambda found: None)
+    racing = start(app.test_client(), token)
+    assert racing.status_code == 409 and "opened twice at the same moment" in racing.json["error"]
+    assert key not in racing.text and "key" not in racing.json
+    assert records(app) == before
