@@ -38,8 +38,10 @@ def test_the_first_teacher_launch_chooses_the_topic_for_that_activity_only(tool,
     assert "Choose a topic for this activity" in page.text and "Online banking" in page.text
     none = client.post("/lti/topic", data={"csrf_token": csrf_token(page.text)})
     assert none.status_code == 422 and "Choose a topic." in none.text
-    unknown = client.post("/lti/topic", data={"module": "no-such\x00topic", "csrf_token": csrf_token(page.text)})
+    unknown = client.post("/lti/topic", data={"module": "no-such-topic", "csrf_token": csrf_token(page.text)})
     assert unknown.status_code == 422
+    hostile = client.post("/lti/topic", data={"module": "x\x00" * 5000, "csrf_token": csrf_token(page.text)})
+    assert 400 <= hostile.status_code < 500
     chosen = choose(client)
     with tool.app_context():
         group = db.session.scalar(select(Group))
