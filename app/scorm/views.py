@@ -90,7 +90,7 @@ def launch_by_address():
         launch.read_launch(request.args.get("token"), request.args.get("student"))
     except launch.LaunchError as error:
         return _refuse(str(error), error.status)
-    return _refuse("This topic opens only from your course in the VLE. " + launch.OPEN_FROM_COURSE)
+    return _refuse("This topic opens only from your course page in the VLE, not from a link or a bookmark.")
 
 
 @bp.route("/progress", methods=["GET", "POST"])
