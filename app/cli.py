@@ -49,53 +49,43 @@ engine_cli = AppGroup("engine", help="Tune the adaptive engine.")
 @click.option("--output", type=click.Path(file_okay=False), default=None,
               help="Write the parameters.md files under this folder instead of the content folder.")
 def fit(output: str | None) -> None:
-    """Refit each skill's mastery settings from the answer record and write parameters.md per module."""
-    from collections import defaultdict
+    """Refit each skill's mastery settings, and each question's guess and slip, from the answer record.
+
+    The answer table is read one skill at a time, in order, a thousand rows at a time, and at most
+    FIT_LEARNERS learners a skill: memory stays the same however many answers are stored.
+    """
     from datetime import date
     from pathlib import Path
 
-    from sqlalchemy import select
-
-    from engine.fit import Event, fit_skill, parameters_markdown
-    from engine.mastery import guess_rate
+    from engine.fit import fit_questions, fit_skill, parameters_markdown
 
     from .content import current_course, current_parameters
-    from .extensions import db
-    from .models import AnswerRecord, LessonRead
+    from .fitting import skill_sequences
 
     course, params = current_course(), current_parameters()
-    events: dict[str, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
-    rows = db.session.execute(select(AnswerRecord.learner_id, AnswerRecord.question_id, AnswerRecord.correct,
-                                     AnswerRecord.hints_used, AnswerRecord.answered_at))
-    for learner_id, question_id, correct, hints, at in rows:
-        question = course.questions.get(question_id)
-        if question is not None:  # answers to questions since removed say nothing about today's course
-            events[question.skill][learner_id].append(Event(at, correct=correct, guess=guess_rate(question),
-                                                            hints_used=hints))
-    for learner_id, lesson_id, at in db.session.execute(
-            select(LessonRead.learner_id, LessonRead.lesson_id, LessonRead.read_at)):
-        lesson = course.lessons.get(lesson_id)
-        for skill_id in lesson.skills if lesson else ():
-            if learner_id in events[skill_id]:
-                events[skill_id][learner_id].append(Event(at, lesson=True))
     root = Path(output) if output else Path(current_app.config["CONTENT_DIR"])
     for module in course.modules:
-        results = []
+        results, questions = [], []
         for skill in module.skills:
-            sequences = [sorted(seq, key=lambda e: (e.at, not e.lesson)) for seq in events[skill.id].values()]
+            sequences = skill_sequences(course, params, skill.id)
             result = fit_skill(skill.id, sequences, params.for_skill(skill.id))
             results.append(result)
             if result.log_likelihood is None:
                 click.echo(f"{module.id}/{skill.id}: {result.answers} answers from {result.learners} learners, "
                            "too few to fit; settings kept")
-            else:
-                p = result.params
-                click.echo(f"{module.id}/{skill.id}: prior {p.prior:g}, learn {p.learn:g}, slip {p.slip:g} from "
-                           f"{result.answers} answers by {result.learners} learners (log-likelihood "
-                           f"{result.baseline_log_likelihood:.1f} -> {result.log_likelihood:.1f})")
+                continue
+            p = result.params
+            click.echo(f"{module.id}/{skill.id}: prior {p.prior:g}, learn {p.learn:g}, slip {p.slip:g} from "
+                       f"{result.answers} answers by {result.learners} learners (log-likelihood "
+                       f"{result.baseline_log_likelihood:.1f} -> {result.log_likelihood:.1f})")
+            for measured in fit_questions(sequences, p):
+                questions.append(measured)
+                click.echo(f"  {measured.question_id}: guess {measured.guess:g}, slip {measured.slip:g} "
+                           f"from {measured.answers} answers")
         target = root / Path(module.folder).name / "parameters.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(parameters_markdown(module, results, date.today().isoformat()), encoding="utf-8")
+        target.write_text(parameters_markdown(module, results, date.today().isoformat(), questions),
+                          encoding="utf-8")
         click.echo(f"Wrote {target}")
 
 

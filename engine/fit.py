@@ -4,6 +4,12 @@ For every skill, a grid search finds the prior, learning rate and slip that
 make the answers learners actually gave most likely under the model (the same
 update functions the engine uses), with lessons read counted as teaching.
 Skills with too few answers keep their current settings.
+
+Then, with the skill's settings fixed, each question with enough answers gets
+its own guess and slip: how often learners who did not know the skill still
+got it right, and how often those who knew it still got it wrong. So a typed
+question whose answer everyone types first is found out from real data, and
+the engine stops trusting it as evidence.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from datetime import datetime
 from .mastery import SkillParams, after_answer, after_lesson, estimate, new_state
 from .model import Module
 
+QUESTION_GUESSES = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.33, 0.5, 0.7)
+QUESTION_SLIPS = (0.02, 0.05, 0.1, 0.15, 0.25, 0.4)
+MIN_QUESTION_ANSWERS = 30
 PRIORS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9)
 LEARN_RATES = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45)
 SLIPS = (0.02, 0.05, 0.1, 0.15, 0.25)
@@ -32,6 +41,8 @@ class Event:
     correct: bool = False
     guess: float = 0.0
     hints_used: int = 0
+    question_id: str | None = None
+    slip: float | None = None  # the question's own slip, if measured; else the skill's
 
 
 @dataclass(frozen=True)
@@ -57,10 +68,11 @@ def log_likelihood(sequences: list[list[Event]], params: SkillParams) -> float:
                 continue
             p = estimate(state, params, event.at)
             guess = max(event.guess, 0.5) if event.hints_used else event.guess
-            p_right = p * (1 - params.slip) + (1 - p) * guess
+            slip = params.slip if event.slip is None else event.slip
+            p_right = p * (1 - slip) + (1 - p) * guess
             p_right = min(max(p_right, 1e-6), 1 - 1e-6)
             total += math.log(p_right if event.correct else 1 - p_right)
-            state = after_answer(state, params, event.guess, event.correct, event.at, event.hints_used)
+            state = after_answer(state, params, event.guess, event.correct, event.at, event.hints_used, slip=slip)
     return total
 
 
@@ -79,13 +91,52 @@ def fit_skill(skill_id: str, sequences: list[list[Event]], current: SkillParams)
     return Fitted(skill_id, best, answers, learners, best_ll, log_likelihood(sequences, current))
 
 
-def parameters_markdown(module: Module, fitted: list[Fitted], when: str) -> str:
+@dataclass(frozen=True)
+class QuestionFit:
+    """What one question's answers say about it: its own guess and slip."""
+
+    question_id: str
+    answers: int
+    guess: float
+    slip: float
+
+
+def fit_questions(sequences: list[list[Event]], params: SkillParams) -> list[QuestionFit]:
+    """Return each question's guess and slip that make its learners' answers most likely, the skill's settings fixed.
+
+    Only questions with MIN_QUESTION_ANSWERS answers are fitted, and only the sequences that
+    hold a question are replayed for it: changing one question changes nothing before it.
+    """
+    counts: dict[str, int] = {}
+    for events in sequences:
+        for event in events:
+            if event.question_id is not None:
+                counts[event.question_id] = counts.get(event.question_id, 0) + 1
+    results = []
+    for question_id in sorted(q for q, n in counts.items() if n >= MIN_QUESTION_ANSWERS):
+        holding = [events for events in sequences if any(e.question_id == question_id for e in events)]
+        best, best_ll = (0.0, 0.0), -math.inf
+        for guess, slip in itertools.product(QUESTION_GUESSES, QUESTION_SLIPS):
+            trial = [[replace(e, guess=guess, slip=slip) if e.question_id == question_id else e for e in events]
+                     for events in holding]
+            ll = log_likelihood(trial, params)
+            if ll > best_ll:
+                best, best_ll = (guess, slip), ll
+        results.append(QuestionFit(question_id, counts[question_id], *best))
+    return results
+
+
+def parameters_markdown(module: Module, fitted: list[Fitted], when: str,
+                        questions: list[QuestionFit] = ()) -> str:
     """Write a module's parameters.md: the settings as data, and what they mean in words."""
     lines = ["---", f"module: {module.id}", f"fitted: {when}", "skills:"]
     for result in fitted:
         p = result.params
         lines.append(f"  {result.skill_id}: {{prior: {p.prior:g}, learn: {p.learn:g}, slip: {p.slip:g}, "
                      f"lesson_learn: {p.lesson_learn:g}, half_life_days: {p.half_life_days:g}}}")
+    if questions:
+        lines.append("questions:")
+        lines += [f"  {q.question_id}: {{guess: {q.guess:g}, slip: {q.slip:g}}}" for q in questions]
     lines += ["---", "", f"# How the site judges each skill in {module.title}", "",
               "`flask --app wsgi engine fit` wrote this file from the answers learners gave. You can read it, "
               "and change a number if you know better; the site uses it straight away.", "",
@@ -93,7 +144,11 @@ def parameters_markdown(module: Module, fitted: list[Fitted], when: str) -> str:
               "- **learn**: the chance a learner picks the skill up from one question and its feedback.",
               "- **slip**: the chance a learner who knows the skill still gets a question wrong.",
               "- **lesson_learn**: the chance of learning it from reading its lesson.",
-              "- **half_life_days**: how long until a learner is half-way to forgetting it.", "",
+              "- **half_life_days**: how long until a learner is half-way to forgetting it.",
+              "- **questions**: for each question with enough answers, its own **guess** (how often learners "
+              "who did not know the skill still got it right) and **slip** (how often those who knew it got it "
+              "wrong). A question easy to guess counts for less, and is no longer taken as hard-to-guess evidence.",
+              "",
               "| skill | answers | learners | fitted? |", "|---|---|---|---|"]
     for result in fitted:
         status = "yes" if result.log_likelihood is not None else (

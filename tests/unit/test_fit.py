@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from engine.fit import Event, fit_skill, log_likelihood, parameters_markdown
+from engine.fit import Event, QuestionFit, fit_questions, fit_skill, log_likelihood, parameters_markdown
 from engine.loader import load_course
-from engine.mastery import DEFAULT_PARAMS, SkillParams, parameters_for
+from engine.mastery import DEFAULT_PARAMS, SkillParams, hard_to_guess, parameters_for
 
 START = datetime(2026, 11, 1, 9, 0)
 
@@ -73,3 +73,46 @@ def test_bad_parameter_settings_are_reported_and_the_defaults_kept(write_content
     assert any(expected in p.message and p.line == 4 for p in course.errors), [str(p) for p in course.problems]
     assert course.module("safety").parameters == {}
     assert "three-words" in course.lessons
+
+
+def test_each_question_gets_its_own_guess_when_learners_who_do_not_know_still_get_it_right():
+    rng = random.Random(5)
+    true = SkillParams(prior=0.3, learn=0.0, slip=0.1)
+    sequences = []
+    for n in range(200):
+        knows = rng.random() < true.prior
+        at = START + timedelta(days=n)
+        events = []
+        for k, (question, luck) in enumerate((("obvious", 0.7), ("hard", 0.02), ("choice", 0.25))):
+            right = rng.random() < ((1 - true.slip) if knows else luck)
+            events.append(Event(at + timedelta(minutes=k), correct=right, guess=0.1, question_id=question))
+        sequences.append(events)
+    measured = {q.question_id: q for q in fit_questions(sequences, true)}
+    assert set(measured) == {"obvious", "hard", "choice"} and measured["obvious"].answers == 200
+    assert measured["obvious"].guess >= 0.5, "everyone types the obvious answer"
+    assert measured["hard"].guess <= 0.05
+    assert 0.15 <= measured["choice"].guess <= 0.33
+
+
+def test_a_question_with_too_few_answers_is_not_measured():
+    events = [[Event(START, correct=True, guess=0.1, question_id="rare")] for _ in range(10)]
+    assert fit_questions(events, DEFAULT_PARAMS) == []
+
+
+def test_measured_questions_are_written_and_read_back_and_the_engine_uses_them(write_content):
+    folder = write_content({
+        "basics/module.md": "---\nid: basics\ntitle: Basics\nsummary: S.\nskills:\n  alpha: Alpha\n---\n",
+        "basics/01-a.md": ("---\nid: a\ntitle: A\nskills: [alpha]\narea: Communicating\nlevel: bronze\nminutes: 5\n"
+                           "---\n\nText.\n\n::: question a-1\nkind: typed\n\nType 1.\n\n- [x] 1\n:::\n"),
+    })
+    course = load_course(folder)
+    module = course.module("basics")
+    text = parameters_markdown(module, [fit_skill("alpha", [], DEFAULT_PARAMS)], "2026-12-06",
+                               [QuestionFit("a-1", 120, 0.7, 0.05)])
+    (folder / "basics" / "parameters.md").write_text(text, encoding="utf-8")
+    reloaded = load_course(folder)
+    assert reloaded.errors == ()
+    params = parameters_for(reloaded)
+    question = reloaded.questions["a-1"]
+    assert params.guess_for(question) == 0.7 and params.slip_for(question) == 0.05
+    assert not hard_to_guess(params.guess_for(question)), "a question everyone gets right is no evidence"
