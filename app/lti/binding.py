@@ -97,6 +97,19 @@ def _claims(id_token: str) -> dict:
     return claims if isinstance(claims, dict) else {}
 
 
+def _matches(login: LtiLogin, id_token: object) -> bool:
+    """Say whether a token names the login's nonce, issuer, client and deployment."""
+    if not isinstance(id_token, str) or len(id_token) > MAX_TOKEN or "\x00" in id_token:
+        return False
+    claims = _claims(id_token)
+    audience = claims.get("aud")
+    audiences = [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
+    return (claims.get("nonce") == login.nonce and claims.get("iss") == login.issuer
+            and login.client_id in audiences
+            and (len(audiences) == 1 or claims.get("azp") == login.client_id)
+            and (login.deployment_id is None or claims.get(DEPLOYMENT_CLAIM) == login.deployment_id))
+
+
 def check(state: object, id_token: object, browser: str | None) -> LtiLogin:
     """Return the login a launch ends, if it was begun in this browser for this token's VLE and nonce."""
     if not isinstance(state, str) or not _STATE.fullmatch(state):
@@ -106,21 +119,13 @@ def check(state: object, id_token: object, browser: str | None) -> LtiLogin:
         raise Refused("no login")
     if login.used_at is not None:
         raise Refused("used", login)
+    if not _matches(login, id_token):
+        raise Refused("does not match", login)
+    # Only a launch that truly ends this login learns that its cookies were lost, and how to start again.
     if browser is None:
         raise Refused("no cookies", login)
     if not hmac.compare_digest(_browser_hash(browser), login.browser):
         raise Refused("other browser", login)
-    if not isinstance(id_token, str) or len(id_token) > MAX_TOKEN or "\x00" in id_token:
-        raise Refused("does not match", login)
-    claims = _claims(id_token)
-    audience = claims.get("aud")
-    audiences = [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
-    matches = (claims.get("nonce") == login.nonce and claims.get("iss") == login.issuer
-               and login.client_id in audiences
-               and (len(audiences) == 1 or claims.get("azp") == login.client_id)
-               and (login.deployment_id is None or claims.get(DEPLOYMENT_CLAIM) == login.deployment_id))
-    if not matches:
-        raise Refused("does not match", login)
     return login
 
 

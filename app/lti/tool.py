@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jwt
 from flask import current_app
 from jwcrypto.jwk import JWK
-from pylti1p3.contrib.flask import FlaskCookieService, FlaskRequest
+from pylti1p3.contrib.flask import FlaskCookieService, FlaskMessageLaunch, FlaskRequest
 from pylti1p3.contrib.flask.service_connector import FlaskServiceConnector
 from pylti1p3.deployment import Deployment
+from pylti1p3.exception import LtiMessageValidationException
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
@@ -256,6 +258,23 @@ class DatabaseStorage(LaunchDataStorage):
             gone += db.session.execute(delete(model).where(model.expires_at < now)).rowcount or 0
         db.session.commit()
         return gone
+
+
+CLOCK_LEEWAY = 60  # seconds a VLE's clock may be ahead of or behind ours
+
+
+class ToolLaunch(FlaskMessageLaunch):
+    """PyLTI1p3's launch check, with the token's expiry and issue time required (it asks for neither)."""
+
+    def validate_jwt_signature(self) -> "ToolLaunch":
+        """Check the id_token's signature, its `exp` and its `iat`, allowing a little clock difference."""
+        public_key, algorithm = self.get_public_key()
+        try:
+            jwt.decode(self._get_id_token(), public_key, algorithms=[algorithm], leeway=CLOCK_LEEWAY,
+                       options={"verify_aud": False, "require": ["exp", "iat", "iss", "aud", "nonce"]})
+        except jwt.InvalidTokenError as exc:
+            raise LtiMessageValidationException(f"Can't decode id_token: {exc}") from exc
+        return self
 
 
 class ServiceConnector(FlaskServiceConnector):

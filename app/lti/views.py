@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
-from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.contrib.flask import FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
@@ -22,7 +22,7 @@ from ..urls import public_url
 from ..content import current_course
 from ..extensions import csrf, db
 from . import binding, bp, launches, registry
-from .tool import DatabaseStorage, ToolConf, ToolCookies, browser_id, jwks, origin
+from .tool import DatabaseStorage, ToolConf, ToolCookies, ToolLaunch, browser_id, jwks, origin
 
 DEEP_LINK_SESSION_KEY = "lti_deep_link_launch"
 TOPIC_SESSION_KEY = "lti_topic_to_choose"
@@ -107,9 +107,7 @@ def launch():
         return _refused_launch(exc)
     try:
         cookies = ToolCookies(FlaskRequest())
-        message = FlaskMessageLaunch(FlaskRequest(), ToolConf(), cookie_service=cookies,
-                                     launch_data_storage=DatabaseStorage())
-        message.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat", "iss", "sub", "nonce"]})
+        message = ToolLaunch(FlaskRequest(), ToolConf(), cookie_service=cookies, launch_data_storage=DatabaseStorage())
         data = message.get_launch_data()
     except (LtiException, ValueError, KeyError, AssertionError, TypeError) as exc:
         db.session.rollback()
@@ -201,9 +199,9 @@ def chosen():
         return render_template("lti/choose.html", modules=course.modules,
                                error="Choose a topic or a lesson to add."), 422
     try:
-        message = FlaskMessageLaunch.from_cache(launch_id, FlaskRequest(), ToolConf(),
-                                                cookie_service=ToolCookies(FlaskRequest()),
-                                                launch_data_storage=DatabaseStorage())
+        message = ToolLaunch.from_cache(launch_id, FlaskRequest(), ToolConf(),
+                                        cookie_service=ToolCookies(FlaskRequest()),
+                                        launch_data_storage=DatabaseStorage())
         deep_link = message.get_deep_link()
     except LtiException as exc:
         return _refuse("This request from your VLE has expired. Start adding the activity again from your "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 import threading
+import time
 from datetime import timedelta
 from html import unescape
 from urllib.parse import urlencode
@@ -93,6 +94,15 @@ def test_a_token_without_an_expiry_or_an_issue_time_is_refused(tool, client, vle
     assert nothing_created(tool)
 
 
+@pytest.mark.parametrize("ahead, accepted", [(30, True), (600, False)])
+def test_a_vles_clock_a_little_ahead_is_allowed_but_not_a_token_from_the_future(tool, client, vle, ahead, accepted):
+    fields = start(client, vle, learner_launch())
+    now = int(time.time())
+    response = client.post("/lti/launch", data=resign(fields, vle, iat=now + ahead, exp=now + ahead + 300))
+    assert response.status_code == (302 if accepted else 400)
+    assert count(tool, Learner) == (1 if accepted else 0)
+
+
 # --- no cookies in the VLE's frame: a clear page, and a new window that works --------------------------
 
 
@@ -104,6 +114,11 @@ def test_a_launch_whose_cookies_were_blocked_offers_a_new_window_that_works(tool
     link = re.search(r'<a class="button" href="([^"]+)" target="_blank" rel="noopener">Open the activity in a new '
                      r'window</a>', response.text)
     assert link, response.text
+
+    other_token = start(framed, vle, learner_launch("someone-else"))["id_token"]
+    crossed = framed.post("/lti/launch", data={"id_token": other_token, "state": start(framed, vle, learner_launch())[
+        "state"]})
+    assert crossed.status_code == 400 and "new window" not in crossed.text, "only the login's own token learns how"
 
     window = tool.test_client()  # the new window, at the top level, where cookies are the site's own
     login = window.get(unescape(link.group(1)))
