@@ -42,7 +42,8 @@ class Person:
     platform_id: int
 
 
-def _is_instructor(data: dict) -> bool:
+def is_instructor(data: dict) -> bool:
+    """Say whether the launch's roles make the person a teacher of the course."""
     roles = data.get(CLAIM + "roles")
     return isinstance(roles, list) and any(isinstance(r, str) and r.endswith(INSTRUCTOR_ROLES) for r in roles)
 
@@ -93,7 +94,7 @@ def accept(message, data: dict, login: LtiLogin) -> Person:
     sub = _claim_text(data.get("sub"), "user id")
     if not sub:
         raise LaunchProblem("Your VLE did not say who you are, so Skills Passport cannot keep your progress.")
-    instructor = _is_instructor(data)
+    instructor = is_instructor(data)
     link = db.session.scalar(select(LtiUser).where(LtiUser.platform_id == platform.id, LtiUser.sub == sub))
     if link is None:
         learner = Learner(role="tutor" if instructor else "learner", display_name=_name(data))

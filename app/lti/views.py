@@ -112,6 +112,10 @@ def launch():
     except (LtiException, ValueError, KeyError, AssertionError, TypeError) as exc:
         db.session.rollback()
         return _refuse(REFUSED["does not match"][1], detail=f"{type(exc).__name__}: {exc}")
+    deep_linking = message.is_deep_link_launch()
+    if deep_linking and not launches.is_instructor(data):
+        db.session.rollback()
+        return _refuse("Only a teacher can add Skills Passport activities to a course.", 403)
     try:
         person = launches.accept(message, data, login)
     except binding.Refused as exc:
@@ -122,9 +126,7 @@ def launch():
         return _refuse(str(exc), detail=str(exc))
     login_user(person.learner, remember=False)
     session["lti"] = True
-    if message.is_deep_link_launch():
-        if not person.instructor:
-            return _refuse("Only a teacher can add Skills Passport activities to a course.", 403)
+    if deep_linking:
         session[DEEP_LINK_SESSION_KEY] = message.get_launch_id()
         return redirect(url_for("lti.choose"))
     module, lesson = launches.target(data, person.platform_id)

@@ -168,6 +168,7 @@ def test_deep_linking_lets_a_teacher_pick_a_module_for_their_course(tool, client
 def test_a_learner_cannot_use_deep_linking(tool, client, vle):
     response = launch(client, vle, PendingLaunch(sub="student-9", roles=[LEARNER], deep_linking=True))
     assert response.status_code == 403 and "Only a teacher" in response.text
+    assert count(tool, Learner) == 0 and count(tool, LtiUser) == 0, "a refused launch creates nobody"
 
 
 # --- bad launches: a clear page, a log line, and nothing created ------------------------------------
