@@ -101,12 +101,15 @@ def init_app(app: Flask) -> None:
     def too_many_tries(error):
         """Say plainly that there were too many tries, and how long to wait."""
         minutes = 15
+        advice = "If you have forgotten your password or code, ask your tutor."
         limit = getattr(error, "limit", None)
         if limit is not None:
             minutes = max(1, math.ceil(limit.limit.get_expiry() / 60))
+            # A limit may say what to do instead (an employer has no tutor to ask).
+            advice = limit.error_message if isinstance(limit.error_message, str) else advice
         return page(429, "Too many tries",
                     f"There were too many wrong tries. For your safety, please wait {minutes} minutes "
-                    "and try again. If you have forgotten your password or code, ask your tutor.",
+                    f"and try again. {advice}",
                     {"Retry-After": str(minutes * 60)})
 
     @app.errorhandler(UnstorableText)

@@ -134,7 +134,8 @@ def password():
 
 
 @bp.route("/groups/join", methods=["GET", "POST"])
-@ratelimits.guesses(ratelimits.GROUP_CODES_PER_ADDRESS, methods=["POST"], right=_went_on)
+@ratelimits.guesses(ratelimits.GROUP_CODES_PER_ADDRESS, methods=["POST"], right=_went_on,
+                    advice="If your group's code does not work, check it with your tutor.")
 def join():
     """Join a tutor's group with its code."""
     error = None

@@ -50,15 +50,17 @@ def give_back_tries() -> None:
             limiter.storage.incr(counted.key, counted.limit.get_expiry(), amount=-1)
 
 
-def guesses(limit_value: str, *, right, key_func=address, scope: str | None = None, methods=None):
+def guesses(limit_value: str, *, right, key_func=address, scope: str | None = None, methods=None,
+            advice: str | None = None):
     """Limit wrong tries at a page: count each try as it starts, and give it back when `right(response)`.
 
-    `scope` shares one count between pages (such as the two ways of checking a passport code).
+    `scope` shares one count between pages (such as the two ways of checking a passport code);
+    `advice` replaces the "Too many tries" page's last sentence, which tells a learner to ask their tutor.
     """
     if scope:
-        count = limiter.shared_limit(limit_value, scope, key_func=key_func, methods=methods)
+        count = limiter.shared_limit(limit_value, scope, key_func=key_func, methods=methods, error_message=advice)
     else:
-        count = limiter.limit(limit_value, key_func=key_func, methods=methods)
+        count = limiter.limit(limit_value, key_func=key_func, methods=methods, error_message=advice)
 
     def decorate(view):
         counted = count(view)
@@ -79,7 +81,8 @@ def _found(response) -> bool:
 
 def passport_checks(view):
     """Limit wrong passport codes from one address, on every page that looks one up (one count for all)."""
-    return guesses(PASSPORT_CHECKS_PER_ADDRESS, scope="passport-check", right=_found)(view)
+    return guesses(PASSPORT_CHECKS_PER_ADDRESS, scope="passport-check", right=_found,
+                   advice="If a passport's code does not work, ask its holder to share their passport again.")(view)
 
 
 def init_app(app: Flask) -> None:

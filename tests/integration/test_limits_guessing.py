@@ -76,7 +76,8 @@ def test_guessing_group_codes_is_stopped_but_a_class_sharing_one_address_still_j
             "right codes do not count against the class"
     guesser = browser_at(app, college)
     assert join(guesser, "WRONG9").status_code == 422, "the last wrong try allowed"
-    assert is_friendly_429(join(guesser, "WRONG9"))
+    stopped = join(guesser, "WRONG9")
+    assert is_friendly_429(stopped) and "check it with your tutor" in stopped.text
     assert join(guesser, code).status_code == 429, "once stopped, no more tries from there for a while"
     assert join(browser_at(app, "198.51.100.8"), code).status_code == 302, "other addresses are not stopped"
 
@@ -98,7 +99,9 @@ def test_guessing_passport_codes_is_stopped_but_an_employer_checking_real_ones_n
     for wrong in range(amount(ratelimits.PASSPORT_CHECKS_PER_ADDRESS) - 1):
         assert employer.get(f"/check/NOTREAL{wrong}").status_code == 404
     assert employer.get("/check?code=NOTREAL").status_code == 404, "the form shares the count"
-    assert is_friendly_429(employer.get("/check/NOTREAL"))
+    stopped = employer.get("/check/NOTREAL")
+    assert is_friendly_429(stopped)
+    assert "ask its holder" in stopped.text and "ask your tutor" not in stopped.text, "an employer has no tutor to ask"
     assert employer.get(f"/check/{code}").status_code == 429
     assert browser_at(app, "198.51.100.9").get(f"/check/{code}").status_code == 200
 
