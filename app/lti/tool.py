@@ -192,16 +192,19 @@ class ToolCookies(FlaskCookieService):
         return value if isinstance(value, str) and _COOKIE_VALUE.fullmatch(value) else None
 
     def update_response(self, response) -> None:
-        """Set the cookies: over HTTPS SameSite=None and Secure, as a frame needs.
+        """Set the cookies so they reach the tool inside a frame exactly when the sign-in session does.
 
-        Not Partitioned: a browser that blocks the site's other cookies in a frame (the
-        sign-in session) must lose these too, so the launch offers a new window rather than
-        opening a module in which the learner is not signed in.
+        SameSite=None (and Secure) only when EMBEDDED_COOKIES gives the session cookie the same,
+        and never Partitioned: if the session cannot live in the VLE's frame, the launch must
+        not pass there either, but offer a new window, rather than open a module signed out.
+        Otherwise no SameSite at all, which browsers still send with the VLE's top-level post
+        that follows the login in a new window.
         """
         secure = bool(self._request.is_secure() or current_app.config.get("SESSION_COOKIE_SECURE"))
+        embedded = secure and current_app.config.get("SESSION_COOKIE_SAMESITE") == "None"
         for key, data in self._cookie_data_to_set.items():
             response.set_cookie(key, str(data["value"]), max_age=data["exp"], path="/", httponly=True,
-                                secure=secure, samesite="None" if secure else None)
+                                secure=secure, samesite="None" if embedded else None)
 
 
 def browser_id() -> str | None:

@@ -129,6 +129,16 @@ def test_a_launch_whose_cookies_were_blocked_offers_a_new_window_that_works(tool
     assert count(tool, Learner) == 1 and vle.scores and vle.scores[0]["userId"] == "student-7"
 
 
+@pytest.mark.parametrize("embedded", [True, False])
+def test_the_launch_cookies_go_into_a_frame_only_when_the_sign_in_session_does(tool, client, vle, embedded):
+    if embedded:  # what EMBEDDED_COOKIES=1 sets
+        tool.config.update(SESSION_COOKIE_SAMESITE="None", SESSION_COOKIE_SECURE=True)
+    login = client.get("/lti/login", query_string=vle.login_initiation(learner_launch()))
+    [cookie] = [c for c in login.headers.getlist("Set-Cookie") if c.startswith("lti1p3-session-id=")]
+    assert ("SameSite=None" in cookie, "Secure" in cookie) == (embedded, embedded), cookie
+    assert "Partitioned" not in cookie and "HttpOnly" in cookie
+
+
 # --- hostile values: 4xx, nothing saved -------------------------------------------------------------
 
 
