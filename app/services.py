@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from engine.answers import Answer, Marking, mark
 from engine.model import Lesson, Module, Question
-from engine.progress import POLICIES, LearnerState, Situation, Step
+from engine.policies import POLICIES, Situation, Step
+from engine.progress import LearnerState
 
 from .badges.awards import award_due
 from .lti.grades import queue_score, send_due

@@ -6,7 +6,7 @@
 Every simulated learner (engine/simulate.py: a knowledge-tracing generator with
 five learner types) works through every module of the real course once under
 each policy: the baselines in engine/baselines.py, an oracle that sees the
-hidden state, and the project's engine (engine.progress.POLICIES["adaptive"]).
+hidden state, and the project's engine (engine.policies.POLICIES["adaptive"]).
 The learners of that main run click at random when they do not know a skill;
 then the engine, 3-in-a-row and 4-of-5 meet populations that break the engine's
 assumptions (engine/populations.py: partial knowledge, more luck, careless
@@ -43,7 +43,7 @@ from engine.loader import load_course, summary  # noqa: E402
 from engine.evidence import EVIDENCE_QUESTIONS  # noqa: E402
 from engine.mastery import MASTERED  # noqa: E402
 from engine.populations import DEFAULT_POPULATION, POPULATIONS  # noqa: E402
-from engine.progress import POLICIES  # noqa: E402
+from engine.policies import POLICIES  # noqa: E402
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "adaptive.json"
 GAP_TARGET = 0.5

@@ -30,7 +30,8 @@ from typing import Callable, Mapping
 
 from .mastery import Parameters, estimate
 from .model import Course, Module, Question
-from .progress import LearnerState, Situation, Step
+from .policies import Situation, Step
+from .progress import LearnerState
 
 GIVE_UP_AFTER = 20  # questions on one skill before a practice rule moves on without mastery
 QUIZ_LENGTH = 10

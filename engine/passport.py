@@ -23,7 +23,8 @@ from . import evidence as evidence_rule
 from .evidence import Shown
 from .mastery import MASTERED, Parameters, estimate
 from .model import LEVEL_MEANINGS, LEVELS, Module, Skill
-from .progress import REVIEW_BELOW, LearnerState
+from .policies import REVIEW_BELOW
+from .progress import LearnerState
 
 RETRY_AFTER_DAYS = 1  # a failed gold review can be taken again after this long
 

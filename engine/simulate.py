@@ -45,7 +45,8 @@ from . import mastery
 from .mastery import MASTERED, Parameters, SkillParams, estimate, guess_rate, is_mastered
 from .model import Course, Lesson, Module, Question
 from .populations import DEFAULT_POPULATION, Population
-from .progress import POLICIES, LearnerState, Situation, Step
+from .policies import POLICIES, Situation, Step
+from .progress import LearnerState
 
 START = datetime(2026, 1, 5, 9, 0)
 MINUTES_PER_QUESTION = 1.0

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.answers import AnswerError, display_order, read_answer
 from engine.mastery import estimate, level
-from engine.progress import Step
+from engine.policies import Step
 
 from .. import services
 from ..badges import awards

@@ -9,7 +9,7 @@ from flask import abort, redirect, render_template, request, send_from_directory
 from engine.answers import Answer, AnswerError, display_order, mark, read_answer
 from engine.loader import IMAGE_SUFFIXES
 from engine.mastery import LEVEL_MEANINGS, LEVELS, level
-from engine.progress import lesson_progress
+from engine.scoring import lesson_progress
 
 from .. import services
 from ..badges import awards

@@ -16,7 +16,8 @@ from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 
 from engine.model import Module
-from engine.progress import LearnerState, module_score
+from engine.progress import LearnerState
+from engine.scoring import module_score
 
 from ..content import current_parameters
 from ..extensions import db

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine.model import Module
-from engine.progress import Score, module_score
+from engine.scoring import Score, module_score
 
 from .. import services
 from ..content import current_parameters

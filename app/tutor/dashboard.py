@@ -22,7 +22,8 @@ from sqlalchemy.orm import aliased
 from engine.mastery import MASTERED, SECURE, is_mastered
 from engine.mastery import level as skill_level
 from engine.model import LEVELS, Course, Lesson, Module, Skill
-from engine.progress import LearnerState, needs_help
+from engine.progress import LearnerState
+from engine.scoring import needs_help
 
 from ..auth.accounts import new_group_code
 from ..content import current_course, current_parameters

@@ -15,7 +15,8 @@ from app.auth.accounts import create_user
 from app.extensions import db
 from app.models import AnswerRecord, Award, Group, HelpSession, Learner, LearnerModuleState, Membership, utcnow
 from app.tutor import dashboard
-from engine.progress import LearnerState, needs_help
+from engine.progress import LearnerState
+from engine.scoring import needs_help
 from tests.conftest import csrf_token
 from tests.integration.test_content_in_the_app import count_queries
 from tests.integration.test_learner_flow import answer, course_of, right_fields, walk, wrong_fields

@@ -10,7 +10,8 @@ from engine import evidence
 from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import Parameters, SkillParams, guess_rate, is_mastered, level
-from engine.progress import LearnerState, Situation, adaptive
+from engine.policies import Situation, adaptive
+from engine.progress import LearnerState
 
 NOW = datetime(2026, 12, 6, 10, 0)
 P = SkillParams(prior=0.2, learn=0.15, slip=0.1, lesson_learn=0.35, half_life_days=45)

@@ -11,7 +11,8 @@ from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import Parameters, SkillParams, SkillState
 from engine.passport import Held, due_levels, evidence, next_move, standing
-from engine.progress import LearnerState, Situation, adaptive
+from engine.policies import Situation, adaptive
+from engine.progress import LearnerState
 
 NOW = datetime(2026, 11, 23, 10, 0)
 PARAMS = Parameters(SkillParams(prior=0.2, learn=0.15, slip=0.1, lesson_learn=0.35, half_life_days=45))

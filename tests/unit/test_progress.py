@@ -20,7 +20,9 @@ from engine.mastery import (
     level,
     new_state,
 )
-from engine.progress import POLICIES, LearnerState, Situation, adaptive, in_order, information, lesson_progress
+from engine.policies import POLICIES, Situation, adaptive, in_order, information
+from engine.progress import LearnerState
+from engine.scoring import lesson_progress
 
 NOW = datetime(2026, 11, 23, 10, 0)
 P = SkillParams(prior=0.2, learn=0.15, slip=0.1, lesson_learn=0.35, half_life_days=45)

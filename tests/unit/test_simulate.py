@@ -16,7 +16,8 @@ from engine.baselines import BASELINES, DECLARED, TrackedState, fixed_quiz, meas
 from engine.loader import load_course
 from engine.mastery import SkillParams, after_answer, after_lesson, estimate, guess_rate, new_state
 from engine.populations import random_click
-from engine.progress import LearnerState, Situation
+from engine.policies import Situation
+from engine.progress import LearnerState
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
