@@ -58,7 +58,8 @@ def _render(status: int, title: str, message: str) -> str:
     try:
         return render_template("error.html", title=title, message=message, status=status)
     except Exception:  # noqa: BLE001 - an error page must always be shown
-        current_app.logger.warning("drawing the %s page failed; drawing it as a guest", status, exc_info=True)
+        # Usually the signed-in account could not be read (the database is away): said once, by the handler.
+        current_app.logger.debug("drawing the %s page failed; drawing it as a guest", status, exc_info=True)
     _forget_database_work()
     g._login_user = current_app.login_manager.anonymous_user()  # so the page reads no account
     try:

@@ -1,0 +1,77 @@
+"""A body over the size limit is refused with a 413 page, through the test client and a real server alike."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from app.models import Learner
+from tests.conftest import csrf_token
+
+TOO_BIG = 2 * 1024 * 1024
+
+
+def learners(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Learner))
+
+
+def test_the_limit_leaves_room_for_the_biggest_lesson_preview(app):
+    from app.tutor.preview import MAX_LESSON_BYTES
+    # A file at the preview's own limit and as much pasted text, sent as a form, must reach the preview.
+    assert app.config["MAX_CONTENT_LENGTH"] >= 2 * MAX_LESSON_BYTES + 16 * 1024
+
+
+def test_an_oversized_form_gets_a_413_page(client):
+    token = csrf_token(client.get("/sign-in").text)
+    response = client.post("/sign-in", data={"username": "x" * TOO_BIG, "password": "y", "csrf_token": token})
+    assert response.status_code == 413
+    assert "That was too much to send" in response.text
+
+
+def test_an_oversized_body_to_the_api_is_refused_in_json_even_where_nothing_reads_it(app, client):
+    response = client.post("/api/v1/learners", data=b"x" * TOO_BIG, content_type="application/octet-stream")
+    assert response.status_code == 413 and response.is_json
+    assert learners(app) == 0, "the refused request made nothing"
+
+
+@pytest.fixture
+def server(app):
+    """Serve the app with werkzeug's own server on a loopback port, and stop it after the test."""
+    served = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    yield served.server_port
+    served.shutdown()
+    thread.join(5)
+
+
+def _post(port: int, path: str, body, headers: dict) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_real_server_answers_an_oversized_body_with_a_413_page_not_a_reset_connection(server):
+    for path in ("/sign-in", "/account/save", "/api/v1/learners"):
+        status, text = _post(server, path, b"a=" + b"x" * TOO_BIG,
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 413, path
+        assert ("too much to send" in text) if not path.startswith("/api/") else '"error"' in text
+
+
+def test_a_real_server_refuses_an_oversized_body_sent_in_chunks(server):
+    chunks = (b"a=" + b"x" * 65536 for _ in range(TOO_BIG // 65536))
+    status, text = _post(server, "/sign-in", chunks, {"Content-Type": "application/x-www-form-urlencoded",
+                                                      "Transfer-Encoding": "chunked"})
+    assert status in (400, 413)  # refused plainly: too big, or (without the form's token) a stale form
+    assert "Skills Passport" in text
