@@ -34,8 +34,11 @@ class TryCount(db.Model):
 
 
 def _short(key: str) -> str:
-    # Keys carry a typed username; a long one is hashed rather than cut, so two never share a count.
-    return key if len(key) <= KEY_LENGTH else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    # Keys carry a typed username: a long one is hashed rather than cut, so two never share a count,
+    # and so is one with a NUL or other control character, which PostgreSQL will not store.
+    if len(key) <= KEY_LENGTH and key.isprintable():
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _insert_for(dialect: str):

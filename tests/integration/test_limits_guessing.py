@@ -53,6 +53,16 @@ def test_right_sign_ins_never_use_up_the_tries(app):
     assert sign_in(library).status_code == 302, "the last try is still there"
 
 
+def test_any_typed_username_is_counted_without_a_fault(app):
+    for username in ("sam\x00taylor", "x" * 5000, "\u202esam", "sam\x07bell", "sam\ttab"):
+        attacker = browser_at(app, "203.0.113.66")
+        answers = [sign_in(attacker, username=username, password="guess").status_code
+                   for _ in range(amount(ratelimits.SIGN_IN_PER_ACCOUNT_AND_ADDRESS) + 1)]
+        assert max(answers) < 500, (username[:20], answers)
+        if answers[0] == 401:  # a name the form takes (one it refuses outright is no try at all)
+            assert answers[-1] == 429, (username[:20], answers)
+
+
 def make_group(app) -> str:
     tutor_id = make_tutor(app)
     with app.app_context():
