@@ -12,6 +12,9 @@ def _json(schema: dict, description: str) -> dict:
 
 
 ERROR = _json(_ref("Error"), "An error, said plainly")
+# Any status not listed for an operation (400, 405, 413, 429, 503...) is answered the same way.
+ANY_ERROR = _json(_ref("Error"), "Any other error, said plainly: nothing was recorded. A 503 (the database "
+                                 "cannot be reached for a moment) comes with Retry-After.")
 BEARER = [{"learnerToken": []}]
 
 
@@ -19,6 +22,14 @@ def openapi_document() -> dict:
     """Return the OpenAPI document."""
     step_response = _json({"type": "object", "required": ["next"], "properties": {"next": _ref("Step")}},
                           "The next step")
+    document = _document(step_response)
+    for item in document["paths"].values():
+        for operation in item.values():
+            operation["responses"].setdefault("default", ANY_ERROR)
+    return document
+
+
+def _document(step_response: dict) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
