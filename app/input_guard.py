@@ -10,15 +10,20 @@ part, query, cookie and JSON body; app/storable.py is the backstop at the databa
 from __future__ import annotations
 
 import re
+import time
 
 from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.wsgi import LimitedStream
 
 # NUL, and the code points Python uses for lone surrogates.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Deep enough for any answer the API takes; deeper JSON is a mistake or an attack.
 MAX_JSON_DEPTH = 32
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# How much of a body over the limit is read (and dropped) so that its sender sees the 413 page.
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10
 UNSTORABLE_MESSAGE = ("What you sent has a hidden character in it that this site cannot keep "
                       "(a 'null' character). Please type it again rather than pasting it.")
 
@@ -74,6 +79,21 @@ class GuardedJSONProvider(DefaultJSONProvider):
         return value
 
 
+def _read_and_forget_body() -> None:
+    """Read a refused body to its end (within reason) so the browser hears the 413 instead of a reset.
+
+    A server that closes the connection while the browser is still sending makes it show "connection
+    reset" rather than our page; werkzeug's own server reads the rest itself, gunicorn does not.
+    """
+    length = request.content_length or 0
+    if length > DRAIN_BYTES:
+        return  # far past any mistake: not worth holding a worker for
+    stream = LimitedStream(request.environ["wsgi.input"], length)
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline and stream.read(64 * 1024):
+        pass
+
+
 def _refuse_unstorable():
     """Answer 404 for an address, and 400 for fields, that carry a character the database cannot keep."""
     if unstorable(request.path) or any(isinstance(v, str) and unstorable(v)
@@ -81,6 +101,7 @@ def _refuse_unstorable():
         abort(404)
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
+        _read_and_forget_body()
         abort(413)  # even where no view would read the body, so it is never half-handled
     fields = [*request.args.items(multi=True), *request.cookies.items(multi=True)]
     if request.method in BODY_METHODS:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import http.client
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +18,10 @@ from app.extensions import db
 from app.models import Learner
 from tests.conftest import csrf_token
 
+from tests.conftest import PROJECT_ROOT
+
 TOO_BIG = 2 * 1024 * 1024
+PHOTO = 20 * 1024 * 1024  # a phone photo chosen by mistake: far over the limit, still an honest mistake
 
 
 def learners(app) -> int:
@@ -63,7 +71,7 @@ def _post(port: int, path: str, body, headers: dict) -> tuple[int, str]:
 
 def test_a_real_server_answers_an_oversized_body_with_a_413_page_not_a_reset_connection(server):
     for path in ("/sign-in", "/account/save", "/api/v1/learners"):
-        status, text = _post(server, path, b"a=" + b"x" * TOO_BIG,
+        status, text = _post(server, path, b"a=" + b"x" * PHOTO,
                              {"Content-Type": "application/x-www-form-urlencoded"})
         assert status == 413, path
         assert ("too much to send" in text) if not path.startswith("/api/") else '"error"' in text
@@ -75,3 +83,33 @@ def test_a_real_server_refuses_an_oversized_body_sent_in_chunks(server):
                                                       "Transfer-Encoding": "chunked"})
     assert status in (400, 413)  # refused plainly: too big, or (without the form's token) a stale form
     assert "Skills Passport" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_answers_a_photo_sent_by_mistake_with_a_413_page_not_a_reset_connection(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'site.db'}", "SECRET_KEY": "test-secret",
+           "LOG_LEVEL": "WARNING", "ISSUER_EMAIL": "test@example.org"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                               "app:create_app()"], cwd=PROJECT_ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+                time.sleep(0.2)
+        for path in ("/sign-in", "/api/v1/learners"):
+            status, _ = _post(port, path, b"a=" + b"x" * PHOTO, {"Content-Type": "application/x-www-form-urlencoded"})
+            assert status == 413, path
+    finally:
+        server.terminate()
+        server.wait(10)
