@@ -28,6 +28,9 @@ INSTRUCTOR_ROLES = ("membership#Instructor", "membership#Administrator", "member
                     "institution/person#Administrator", "system/person#Administrator", "membership#Mentor")
 
 
+AGAIN = "Go back to your course and open the activity again."
+
+
 class LaunchProblem(Exception):
     """A checked launch that still cannot go ahead; the message says why, in plain English."""
 
@@ -72,8 +75,7 @@ def use_nonce(nonce: str, expires: int | None) -> None:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise LaunchProblem("This launch was already used. Go back to your course and open the activity "
-                            "again.") from None
+        raise LaunchProblem("This launch was already used. " + AGAIN) from None
 
 
 def _claim_text(value: object, what: str, limit: int = 255) -> str:
@@ -85,7 +87,21 @@ def _claim_text(value: object, what: str, limit: int = 255) -> str:
 
 
 def accept(message, data: dict, login: LtiLogin) -> Person:
-    """Map a checked launch to a person of ours, their course group and gradebook; commit it all, or nothing."""
+    """Map a checked launch to a person of ours, their course group and gradebook; commit it all, or nothing.
+
+    A class opening a new course at the same moment makes the same rows (the course's group,
+    a person's first visit) in several requests at once: the ones that lose that race start
+    again, and find the rows the winner made.
+    """
+    for attempt in range(3):
+        try:
+            return _accept(message, data, login)
+        except IntegrityError:
+            db.session.rollback()
+    raise LaunchProblem("Skills Passport is very busy. " + AGAIN)
+
+
+def _accept(message, data: dict, login: LtiLogin) -> Person:
     binding.use(login)
     use_nonce(str(data.get("nonce", "")), data.get("exp"))
     platform = find_platform(data["iss"], message.get_client_id())

@@ -28,6 +28,8 @@ from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
@@ -240,12 +242,14 @@ class DatabaseStorage(LaunchDataStorage):
     def set_value(self, key: str, value: t.Any, exp: int | None = None) -> None:
         """Store a value until it expires."""
         expires = utcnow() + timedelta(seconds=exp or self._lifetime)
-        key = self._prepare_key(key)[:255]
-        row = db.session.get(LtiStoredValue, key)
-        if row is None:
-            db.session.add(LtiStoredValue(key=key, value=json.loads(json.dumps(value)), expires_at=expires))
-        else:
-            row.value, row.expires_at = json.loads(json.dumps(value)), expires
+        row = {"key": self._prepare_key(key)[:255], "value": json.loads(json.dumps(value)), "expires_at": expires}
+        # One statement that inserts or replaces: the same launch posted twice at once (a double
+        # click) stores the same keys from two requests, and neither may fail.
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
+        statement = insert(LtiStoredValue).values(**row)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[LtiStoredValue.key],
+            set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}))
         db.session.commit()
 
     def check_value(self, key: str) -> bool:

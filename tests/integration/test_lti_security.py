@@ -290,3 +290,42 @@ def test_dynamic_registration_from_an_unreachable_or_odd_address_is_a_4xx(tool, 
     response = client.get(link.removeprefix(TOOL) + "&" + urlencode({"openid_configuration": address}))
     assert response.status_code == 400 and "could not be registered" in response.text
     assert count(tool, LtiPlatform) == 0
+
+
+def test_one_launch_posted_twice_at_the_same_moment_signs_in_once(tool, vle):
+    first = tool.test_client()
+    fields = start(first, vle, learner_launch())
+    second = tool.test_client()
+    for cookie in ("lti1p3-session-id", f"lti1p3-{fields['state']}"):  # the same browser, two tabs
+        second.set_cookie(cookie, first.get_cookie(cookie).value)
+    barrier, statuses = threading.Barrier(2), []
+
+    def post(client):
+        barrier.wait()
+        statuses.append(client.post("/lti/launch", data=fields).status_code)
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302, 400], statuses
+    assert count(tool, Learner) == 1 and count(tool, LtiUser) == 1
+
+
+def test_a_class_opening_a_new_course_at_the_same_moment_all_get_in_with_one_group(tool, vle):
+    clients = [tool.test_client() for _ in range(4)]
+    forms = [start(c, vle, learner_launch(f"student-{n}")) for n, c in enumerate(clients)]
+    barrier, statuses = threading.Barrier(len(clients)), []
+
+    def post(client, fields):
+        barrier.wait()
+        statuses.append(client.post("/lti/launch", data=fields).status_code)
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, forms)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302] * len(clients)
+    assert count(tool, Group) == 1 and count(tool, Learner) == len(clients)
