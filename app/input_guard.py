@@ -4,7 +4,8 @@ PostgreSQL cannot keep a NUL character in text, and neither database can keep ha
 UTF-16 pair (a "lone surrogate", which only JSON can carry). Both come only from a broken
 or hostile program, never from a person typing, so a request carrying one is refused whole
 with a 4xx and nothing is saved. Checking here, once, covers every form field, address
-part, query, cookie and JSON body; app/storable.py is the backstop at the database.
+part, query and JSON body; app/storable.py (and the 400 for a value the database refuses)
+is the backstop at the database.
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def _refuse_unstorable():
     if limit is not None and (request.content_length or 0) > limit:
         _read_and_forget_body()
         abort(413)  # even where no view would read the body, so it is never half-handled
-    fields = [*request.args.items(multi=True), *request.cookies.items(multi=True)]
+    # Cookies are left alone: one planted by another site must not lock a learner out of every page.
+    fields = list(request.args.items(multi=True))
     if request.method in BODY_METHODS:
         fields += request.form.items(multi=True)
         fields += ((name, upload.filename or "") for name, upload in request.files.items(multi=True))
