@@ -110,6 +110,7 @@ def _accept(message, data: dict, login: LtiLogin) -> Person:
     sub = _claim_text(data.get("sub"), "user id")
     if not sub:
         raise LaunchProblem("Your VLE did not say who you are, so Skills Passport cannot keep your progress.")
+    resource_link(data)  # refuse ids no database keeps now, before anything is made
     instructor = is_instructor(data)
     link = db.session.scalar(select(LtiUser).where(LtiUser.platform_id == platform.id, LtiUser.sub == sub))
     if link is None:

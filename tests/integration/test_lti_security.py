@@ -24,7 +24,7 @@ from app.lti.models import LtiGradeLink, LtiLogin, LtiPlatform, LtiUsedNonce, Lt
 from app.lti.tool import load_or_make_key
 from app.models import Group, Learner, utcnow
 from tests.conftest import csrf_token
-from tests.integration.lti_vle import TestVle
+from tests.integration.lti_vle import INSTRUCTOR, PendingLaunch, TestVle
 from tests.integration.test_lti import (  # noqa: F401  (tool and vle are fixtures)
     MODULE, TOOL, count, learner_launch, resign, start, tool, vle)
 
@@ -169,13 +169,18 @@ def test_a_login_with_hostile_values_is_a_4xx_and_saves_nothing(tool, client, vl
 
 
 CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
+RESOURCE_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
 
 
 @pytest.mark.parametrize("claims", [
     {"sub": "student\x007"}, {"sub": "s" * 300}, {CONTEXT: {"id": "course\ud800"}},
-], ids=["NUL in user id", "huge user id", "half a UTF-16 pair in course id"])
-def test_a_signed_token_with_ids_no_database_keeps_is_a_4xx_and_saves_nothing(tool, client, vle, claims):
-    response = client.post("/lti/launch", data=resign(start(client, vle, learner_launch()), vle, **claims))
+    {RESOURCE_LINK: {"id": "link\x00"}}, {RESOURCE_LINK: {"id": "l" * 300}},
+], ids=["NUL in user id", "huge user id", "half a UTF-16 pair in course id", "NUL in resource link id",
+        "huge resource link id"])
+@pytest.mark.parametrize("who", ["learner", "teacher"])
+def test_a_signed_token_with_ids_no_database_keeps_is_a_4xx_and_saves_nothing(tool, client, vle, claims, who):
+    fields = start(client, vle, learner_launch() if who == "learner" else PendingLaunch(sub="t", roles=[INSTRUCTOR]))
+    response = client.post("/lti/launch", data=resign(fields, vle, **claims))
     assert response.status_code == 400 and "cannot keep" in response.text
     assert nothing_created(tool)
 
