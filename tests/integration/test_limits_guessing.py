@@ -43,6 +43,17 @@ def test_wrong_passwords_from_one_address_never_lock_the_owner_out_elsewhere(app
     assert sign_in(browser_at(app, "198.51.100.7")).status_code == 302, "and anywhere else"
 
 
+def test_wrong_sign_ins_for_many_usernames_from_one_address_are_stopped_too(app, monkeypatch):
+    save_account(browser_at(app, "192.0.2.10"))
+    sprayer = browser_at(app, "203.0.113.66")
+    monkeypatch.setattr(accounts, "check_password_hash", lambda *_: False)  # a wrong guess, without the wait
+    for n in range(amount(ratelimits.SIGN_IN_PER_ADDRESS)):
+        assert sign_in(sprayer, username=f"someone{n}", password="Password1").status_code == 401
+    assert is_friendly_429(sign_in(sprayer, username="sam.taylor", password="Password1"))
+    monkeypatch.undo()
+    assert sign_in(browser_at(app, "192.0.2.10")).status_code == 302, "the owner, elsewhere, still signs in"
+
+
 def test_right_sign_ins_never_use_up_the_tries(app):
     save_account(browser_at(app, "192.0.2.10"))
     library = browser_at(app, "192.0.2.10")
