@@ -1,25 +1,21 @@
-"""This site as an LTI 1.3 tool: its key, the registered platforms, and server-side launch storage.
+"""This site as an LTI 1.3 tool: the registered platforms, its cookies, launch storage and launch check.
 
 PyLTI1p3 (the `pylti1p3next` distribution) does the protocol. This module gives it
-what it asks for: a tool configuration read from the `lti_platforms` table, a key
-pair kept in the instance folder, and a launch data store in the database, so the
-session cookie stays small and a launch's state outlives a cross-site redirect.
+what it asks for: a tool configuration read from the `lti_platforms` table (with the
+key pair of signing_key.py), and a launch data store in the database, so the session
+cookie stays small and a launch's state outlives a cross-site redirect.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import typing as t
 from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import jwt
 from flask import current_app
-from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskCookieService, FlaskMessageLaunch, FlaskRequest
 from pylti1p3.contrib.flask.service_connector import FlaskServiceConnector
 from pylti1p3.deployment import Deployment
@@ -35,57 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import utcnow
 from .models import LtiLogin, LtiPlatform, LtiStoredValue, LtiUsedNonce
-
-KEY_FILE = "lti_private_key.pem"
-
-
-# --- the tool's key -----------------------------------------------------------------------
-
-
-def private_key_pem() -> str:
-    """Return the tool's private key, making and keeping one in the instance folder on first use."""
-    configured = current_app.config.get("LTI_PRIVATE_KEY")
-    if configured:
-        return configured
-    return load_or_make_key(Path(current_app.instance_path) / KEY_FILE)
-
-
-def load_or_make_key(path: Path) -> str:
-    """Return the PEM key kept at `path`, making it first if there is none; safe when processes race.
-
-    Several workers may start at once with no key. Each writes a whole key to a file of its
-    own, then links it into place: a link never overwrites, so the first one in wins and the
-    others read the winner's key. Nobody ever reads a half-written file.
-    """
-    if path.exists():
-        return path.read_text()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = JWK.generate(kty="RSA", size=2048).export_to_pem(private_key=True, password=None)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lti-key-")  # made with mode 0600
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another process won the race: use its key
-    finally:
-        os.unlink(temporary)
-    return path.read_text()
-
-
-def public_key_pem() -> str:
-    """Return the tool's public key."""
-    key = JWK.from_pem(private_key_pem().encode())
-    return key.export_to_pem().decode()
-
-
-def jwks() -> dict:
-    """Return the tool's public JSON Web Key Set, which platforms use to check what the tool signs."""
-    return {"keys": [dict(Registration.get_jwk(public_key_pem()))]}
-
+from .signing_key import private_key_pem, public_key_pem
 
 # --- the registered platforms ------------------------------------------------------------
 

@@ -22,7 +22,8 @@ from ..urls import public_url
 from ..content import current_course
 from ..extensions import csrf, db
 from . import binding, bp, launches, registry
-from .tool import DatabaseStorage, ToolConf, ToolCookies, ToolLaunch, browser_id, jwks, origin
+from .signing_key import jwks
+from .tool import DatabaseStorage, ToolConf, ToolCookies, ToolLaunch, browser_id, origin
 
 DEEP_LINK_SESSION_KEY = "lti_deep_link_launch"
 TOPIC_SESSION_KEY = "lti_topic_to_choose"

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lti.models import LtiGradeLink, LtiLogin, LtiPlatform, LtiUsedNonce, LtiUser
-from app.lti.tool import load_or_make_key
+from app.lti.signing_key import load_or_make_key
 from app.models import Group, Learner, utcnow
 from tests.conftest import csrf_token
 from tests.integration.lti_vle import INSTRUCTOR, PendingLaunch, TestVle
