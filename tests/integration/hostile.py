@@ -22,8 +22,8 @@ from tests.integration.test_learner_flow import answer, course_of, wrong_fields
 PASSWORD = "teapot river purple"
 USERNAMES = {"learner": "lou.learner", "tutor": "tom.tutor", "admin": "ada.admin"}
 
-# Ids no row can have: zero, just past PostgreSQL's INTEGER, SQLite's and PostgreSQL's BIGINT, and beyond.
-HOSTILE_IDS = [0, 2**31, 2**63 - 1, 2**63, 2**64, 10**40]
+# Ids no row can have: negative, zero, just past PostgreSQL's INTEGER, SQLite's and PostgreSQL's BIGINT, and beyond.
+HOSTILE_IDS = [-1, 0, 2**31, 2**63 - 1, 2**63, 2**64, 10**40]
 # Text no honest form sends, or sends only rarely: NUL, control and odd Unicode, very long, empty.
 HOSTILE_TEXT = [
     "\x00", "a\x00b", "", " ", "\t\n", "x" * 5000, "é" * 3000, "\u202eevil", "😀" * 50, "\ufeff", "\x7f\x1b[2J",

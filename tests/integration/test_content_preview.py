@@ -212,10 +212,16 @@ def test_bad_input_is_refused_with_a_clear_message_by_its_box(tutor, fields, fie
 
 
 def test_too_much_to_send_gets_the_preview_page_with_the_limit(tutor):
-    response = send(tutor, file=(io.BytesIO(b"x" * (70 * 1024)), "huge.md"))
+    response = send(tutor, file=(io.BytesIO(b"x" * (300 * 1024)), "huge.md"))
     assert response.status_code == 413
     assert "A lesson file can be at most 60 KB" in error_message(response)
     assert '<h1>Preview a lesson</h1>' in response.text
+
+
+def test_a_file_a_little_over_the_lesson_limit_gets_the_preview_s_own_message(tutor):
+    response = send(tutor, text="é" * (60 * 1024), file=(io.BytesIO(b"x" * (100 * 1024)), "long.md"))
+    assert response.status_code == 422
+    assert "The file is too big" in error_message(response)
 
 
 def test_a_learner_may_not_preview_and_a_stranger_is_asked_to_sign_in(app, client):
