@@ -20,9 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(overrides)
     app.config.from_mapping(config.embedded_cookies(app.config))
     app.logger.setLevel(app.config["LOG_LEVEL"])
-    if not app.config.get("ISSUER_EMAIL") and not app.testing:
-        app.logger.warning("ISSUER_EMAIL is not set: shared Open Badges will lack the issuer's contact email, "
-                           "which badge wallets require")
+    # Said only when serving (a `flask` command, `flask run` included, is someone trying the app out);
+    # the admin page says it too.
+    if not app.config.get("ISSUER_EMAIL") and not app.testing and not _in_a_command():
+        app.logger.warning("Set ISSUER_EMAIL=your-contact@example.org before learners share badges: "
+                           "badge wallets need the issuer's contact email, and it is not set")
 
     from .extensions import csrf, db, login_manager, migrate
     db.init_app(app)
@@ -99,6 +101,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.after_request(_security_headers)
     return app
+
+
+def _in_a_command() -> bool:
+    """Return whether the app is being built for a `flask` command rather than to serve."""
+    import click
+
+    return click.get_current_context(silent=True) is not None
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..auth.accounts import AccountError
 from ..auth.roles import admin_required
+from ..tutor.problems import content_problems
 from . import bp, staff
 
 # What the list page says after each change, keyed by the `done` query argument.
@@ -31,7 +32,8 @@ def _list(error: AccountError | None = None, status: int = 200):
                                  username=person.username, a_role="an admin" if person.is_admin else "a tutor")
     elif done == "deleted":
         news = "The account is deleted."
-    return render_template("admin/users.html", people=staff.staff(), news=news, error=error), status
+    return render_template("admin/users.html", people=staff.staff(), news=news, error=error,
+                           problems=content_problems()), status
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
-"""Pages for tutors and admins: groups, the dashboard, reports and content preview."""
+"""Pages for tutors and admins: groups, the dashboard, reports, content preview and content problems."""
 
 from flask import Blueprint
 
 bp = Blueprint("tutor", __name__)
 
-from . import preview, views  # noqa: E402,F401  (views register themselves on bp)
+from . import preview, problems, views  # noqa: E402,F401  (views register themselves on bp)

@@ -12,6 +12,7 @@ from ..services import HELP_SESSION_HOURS
 from ..urls import public_url
 from . import bp, dashboard
 from .dashboard import GroupError, Member
+from .problems import content_problems
 
 
 @bp.context_processor
@@ -47,7 +48,8 @@ def groups():
 
 def _groups_page(error: GroupError | None = None, name: str = ""):
     return render_template("tutor/groups.html", groups=dashboard.groups_for(current_user), error=error,
-                           name=name, name_max=dashboard.GROUP_NAME_MAX), (422 if error else 200)
+                           name=name, name_max=dashboard.GROUP_NAME_MAX,
+                           problems=content_problems()), (422 if error else 200)
 
 
 @bp.post("/groups")
