@@ -5,7 +5,8 @@ passport level is a promise to an employer, so it rests on more than an
 estimate: on answers a person can point to. A skill counts as mastered only
 when the estimate is high *and* the learner has got more than one question on
 it right, unaided (no hint, nobody helping), including at least one question
-that is hard to get right by luck.
+that is hard to get right by luck, and the chance of getting all of those right
+by luck alone (their guess chances multiplied) is at most 1 in 50.
 
 Skipping a lesson is a different matter: a quick placement answer may let a
 learner skip teaching they do not need, but it certifies nothing.
@@ -22,6 +23,7 @@ EVIDENCE_QUESTIONS = 2  # different questions right, unaided, before a skill can
 # A question this hard to guess or harder is good evidence: typed with an answer nobody would
 # type by chance, an ordering of several steps, a tick-all of several options.
 HARD_TO_GUESS = 0.15
+LUCK_BOUND = 1 / 50  # the chance that every right answer behind a skill was luck, at the most
 
 KIND_WORDS = {
     "single": ("choice question", "choice questions"),
@@ -39,17 +41,22 @@ class Shown:
     question_id: str
     kind: str
     at: datetime
-    hard: bool  # hard to get right by luck
+    guess: float  # the engine's chance of a right answer to it without knowing the skill
+
+    @property
+    def hard(self) -> bool:
+        """Say whether the question is hard to get right by luck."""
+        return self.guess <= HARD_TO_GUESS
 
     def as_list(self) -> list:
         """Return the entry as plain data, for storage."""
-        return [self.question_id, self.kind, self.at.isoformat(), self.hard]
+        return [self.question_id, self.kind, self.at.isoformat(), round(self.guess, 4)]
 
     @classmethod
     def from_list(cls, data) -> "Shown":
         """Rebuild an entry from stored data."""
-        question_id, kind, at, hard = data
-        return cls(question_id, kind, datetime.fromisoformat(at), bool(hard))
+        question_id, kind, at, guess = data
+        return cls(question_id, kind, datetime.fromisoformat(at), float(guess))
 
 
 def add(shown: tuple[Shown, ...], entry: Shown) -> tuple[Shown, ...]:
@@ -57,19 +64,28 @@ def add(shown: tuple[Shown, ...], entry: Shown) -> tuple[Shown, ...]:
     return tuple(s for s in shown if s.question_id != entry.question_id) + (entry,)
 
 
+def luck(shown: Iterable[Shown]) -> float:
+    """Return the chance that every right answer in the evidence was luck: their guess chances multiplied."""
+    chance = 1.0
+    for entry in shown:
+        chance *= entry.guess
+    return chance
+
+
 def enough(shown: Iterable[Shown]) -> bool:
     """Say whether the evidence is enough to certify a skill (the estimate must be high as well)."""
     shown = tuple(shown)
-    return len({s.question_id for s in shown}) >= EVIDENCE_QUESTIONS and any(s.hard for s in shown)
+    return (len({s.question_id for s in shown}) >= EVIDENCE_QUESTIONS and any(s.hard for s in shown)
+            and luck(shown) <= LUCK_BOUND)
 
 
 def missing(shown: Iterable[Shown]) -> str:
     """Say in plain English what evidence is still needed, or '' if there is enough."""
     shown = tuple(shown)
     count = len({s.question_id for s in shown})
+    more = max(EVIDENCE_QUESTIONS - count, 0 if luck(shown) <= LUCK_BOUND else 1)
     needs = []
-    if count < EVIDENCE_QUESTIONS:
-        more = EVIDENCE_QUESTIONS - count
+    if more:
         needs.append(f"{more} more question{'s' if more != 1 else ''} right on your own")
     if not any(s.hard for s in shown):
         needs.append("one that cannot be guessed, such as a typed answer or putting steps in order")
@@ -89,11 +105,23 @@ def describe(shown: Iterable[Shown]) -> str:
     days = sorted({s.at.date() for s in shown})
     dates = ", ".join(f"{d.day} {d:%B %Y}" for d in days)
     total = len(shown)
+    chance = luck(shown)
+    odds = f"; the chance of getting them all right by guessing is about 1 in {_round_odds(1 / chance):,}" \
+        if total > 1 and chance > 1e-9 else ""
     return (f"{total} different question{'s' if total != 1 else ''} answered right without help "
-            f"({', '.join(parts)}), on {dates}.")
+            f"({', '.join(parts)}), on {dates}{odds}.")
+
+
+def _round_odds(odds: float) -> int:
+    """Round odds down to two significant figures, so a page never claims more than the evidence holds."""
+    whole = int(round(odds, 6))  # 1 / (0.1 x 0.1) is 99.999... in floating point
+    if whole < 100:
+        return whole
+    scale = 10 ** (len(str(whole)) - 2)
+    return whole // scale * scale
 
 
 def as_data(shown: Iterable[Shown]) -> list[dict]:
     """Return the evidence as plain data, for an award's record and its Open Badge."""
     return [{"question": s.question_id, "kind": s.kind, "answered_at": s.at.isoformat(), "unaided": True,
-             "hard_to_guess": s.hard} for s in sorted(shown, key=lambda s: s.at)]
+             "guess": round(s.guess, 4), "hard_to_guess": s.hard} for s in sorted(shown, key=lambda s: s.at)]

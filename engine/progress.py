@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Mapping
 
 from .evidence import Shown
-from .mastery import Parameters, SkillState, after_answer, after_lesson, hard_to_guess, new_state
+from .mastery import Parameters, SkillState, after_answer, after_lesson, new_state
 from .model import Lesson, Question
 
 RECENT = 5  # questions remembered, so none comes back too soon
@@ -41,6 +41,8 @@ class LearnerState:
     misconceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by skill
     help_offered: frozenset[str] = frozenset()  # stuck skills a tutor's help was offered for
     answers: int = 0
+    # The learner chose to start with the lessons: no quick checks to skip one, until they ask.
+    lessons_first: bool = False
     # The gold review: a mixed set of questions on the whole module, answered without help.
     review_started: datetime | None = None  # set while a review is under way
     review_size: tuple[int, int] = (0, 0)  # (questions, right answers needed to pass)
@@ -93,7 +95,7 @@ class LearnerState:
         if helped and correct:
             after = before
         else:
-            shown = Shown(question.id, question.kind, at, hard_to_guess(guess)) if not hints_used else None
+            shown = Shown(question.id, question.kind, at, guess) if not hints_used else None
             after = after_answer(before, skill_params, guess, correct, at, hints_used,
                                  slip=params.slip_for(question), shown=shown)
         if not before.lesson_read:
@@ -128,6 +130,10 @@ class LearnerState:
             help_offered=self.help_offered - set(lesson.skills),
         )
 
+    def choosing(self, lessons_first: bool) -> "LearnerState":
+        """Return the state after the learner chose to start with the lessons, or to show what they know."""
+        return replace(self, lessons_first=lessons_first)
+
     def after_help(self, skill_id: str) -> "LearnerState":
         """Return the state after the learner was pointed to a tutor for a skill."""
         return replace(self, help_offered=self.help_offered | {skill_id})
@@ -144,6 +150,7 @@ class LearnerState:
             "misconceptions": {k: list(v) for k, v in self.misconceptions.items()},
             "help_offered": sorted(self.help_offered),
             "answers": self.answers,
+            "lessons_first": self.lessons_first,
             "review_started": _when(self.review_started),
             "review_size": list(self.review_size),
             "review_answers": [list(a) for a in self.review_answers],
@@ -164,6 +171,7 @@ class LearnerState:
             misconceptions={k: tuple(v) for k, v in data.get("misconceptions", {}).items()},
             help_offered=frozenset(data.get("help_offered", ())),
             answers=int(data.get("answers", 0)),
+            lessons_first=bool(data.get("lessons_first", False)),
             review_started=_parse_when(data.get("review_started")),
             review_size=tuple(data.get("review_size", (0, 0))),
             review_answers=tuple((q, s, bool(r)) for q, s, r in data.get("review_answers", ())),

@@ -42,7 +42,7 @@ from typing import Callable, Iterable, Sequence
 from .answers import Answer, mark
 from .baselines import BASELINES, DECLARED, TrackedState, measured_skills, skill_questions
 from . import mastery
-from .mastery import MASTERED, Parameters, SkillParams, estimate, guess_rate, is_mastered
+from .mastery import Parameters, SkillParams, estimate, guess_rate, is_mastered
 from .model import Course, Lesson, Module, Question
 from .populations import DEFAULT_POPULATION, Population
 from .policies import POLICIES, Situation, Step

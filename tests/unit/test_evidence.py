@@ -109,7 +109,18 @@ def test_two_right_answers_one_hard_to_guess_with_a_high_estimate_make_a_skill_m
     skill = state.skills["passwords"]
     assert skill.mastered_at == NOW + timedelta(minutes=1)
     assert evidence.describe(skill.shown) == ("2 different questions answered right without help (2 typed answers), "
-                                             "on 6 December 2026.")
+                                             "on 6 December 2026; the chance of getting them all right by guessing "
+                                             "is about 1 in 100.")
+
+
+def test_a_hard_question_with_an_easy_one_needs_a_third_answer_to_make_the_luck_small(course):
+    state = answer(course, answer(course, LearnerState("safety"), "typed-1"), "choice-1")
+    state = answer(course, state, "choice-2")
+    skill = state.skills["passwords"]
+    assert evidence.luck(skill.shown[:2]) == pytest.approx(0.025), "1 in 10 times 1 in 4: more than 1 in 50"
+    assert not evidence.enough(skill.shown[:2])
+    assert evidence.missing(skill.shown[:2]) == "1 more question right on your own"
+    assert evidence.enough(skill.shown), "a third right answer brings the luck down to 1 in 160"
 
 
 def test_answers_with_a_hint_or_with_help_are_not_evidence(course):

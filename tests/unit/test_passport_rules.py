@@ -57,7 +57,7 @@ def course(write_content):
 
 def mastered(state: LearnerState, *skills: str, at: datetime = NOW) -> LearnerState:
     """Return the state with skills known for certain, as after a run of right answers on different questions."""
-    shown = lambda s: (Shown(f"{s}-typed", "typed", at, True), Shown(f"{s}-choice", "single", at, False))  # noqa: E731
+    shown = lambda s: (Shown(f"{s}-typed", "typed", at, 0.1), Shown(f"{s}-order", "ordering", at, 0.15))  # noqa: E731
     known = {s: SkillState(p_known=0.99, updated_at=at, attempts=4, right=4, mastered_at=at, shown=shown(s))
              for s in skills}
     return replace(state, skills={**state.skills, **known})

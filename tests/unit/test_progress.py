@@ -128,7 +128,7 @@ def test_levels_go_up_with_evidence_and_down_with_time():
     assert level(learning, P, NOW) == "learning"
     high = replace(learning, p_known=0.97, updated_at=NOW)
     assert level(high, P, NOW) == "secure", "a high estimate with no answers behind it is not mastered"
-    mastered = replace(high, shown=(Shown("a", "typed", NOW, True), Shown("b", "single", NOW, False)))
+    mastered = replace(high, shown=(Shown("a", "typed", NOW, 0.1), Shown("b", "typed", NOW, 0.1)))
     assert level(mastered, P, NOW) == "mastered"
     assert level(replace(mastered, p_known=0.8), P, NOW) == "secure"
     assert level(mastered, P, NOW + timedelta(days=60)) in ("secure", "learning")
