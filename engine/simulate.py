@@ -839,6 +839,8 @@ class Tally:
         self.decision_ns = 0
         self.decisions = 0
         self.single_answer_calls = 0
+        self.knower_declared = 0
+        self.knower_to_declare = 0  # questions on a skill known at the start, until it was declared
         self.bronze_reached = 0
         self.bronze_answers: Counter = Counter()
         self.bronze_ratio: Counter = Counter()  # answers to bronze per bronze skill, to a tenth
@@ -870,6 +872,9 @@ class Tally:
             if record.known_at_start:
                 self.knower_pairs += 1
                 self.knower_questions += record.questions
+                if record.declared_after is not None:
+                    self.knower_declared += 1
+                    self.knower_to_declare += record.declared_after
             self.while_known += record.questions_while_known
             self.learned_end += record.known_at_end
         if session.stuck_skill is not None:
@@ -929,6 +934,7 @@ class Tally:
             "decisions": self.decisions,
             "questions_per_skill": ratio(self.questions, self.pairs),
             "single_answer_calls": ratio(self.single_answer_calls, self.declared),
+            "knower_questions_to_mastery": ratio(self.knower_to_declare, self.knower_declared),
             "bronze_reached_share": ratio(self.bronze_reached, self.sessions),
             "answers_to_bronze_p50": percentile(self.bronze_answers, 0.5),
             "answers_to_bronze_min": min(self.bronze_answers) if self.bronze_answers else float("nan"),
