@@ -202,6 +202,11 @@ def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
     return data
 
 
+def levels_above(level: str) -> tuple[str, ...]:
+    """Return the levels that build on this one: revoking it withdraws them too."""
+    return LEVELS[LEVELS.index(level) + 1:] if level in LEVELS else ()
+
+
 def level_meaning(level: str, topic: str) -> str:
     """Say in one sentence what a level in a topic means, for someone checking it."""
     framework = LEVEL_MEANINGS.get(level, level).lower()

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from engine import passport as passport_rules
 from engine.model import LEVELS, Module
 from engine.passport import Held, LevelStanding, due_levels, evidence, next_move, standing
 from engine.progress import LearnerState
@@ -215,7 +216,7 @@ def revoke(award: Award, reason: str, by: str) -> list[Award]:
 
 def levels_above(award: Award) -> list[Award]:
     """Return the learner's awards in the same topic at levels above this one."""
-    above = LEVELS[LEVELS.index(award.level) + 1:] if award.level in LEVELS else ()
+    above = passport_rules.levels_above(award.level)
     return [a for a in awards_of(db.session.get(Learner, award.learner_id), award.module_id) if a.level in above]
 
 

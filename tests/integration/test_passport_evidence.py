@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import PassportShare
+from tests.integration.test_learner_flow import answer, course_of, right_fields
 from tests.integration.test_passport_in_the_app import awards, post, share_badge, silver  # noqa: F401
 
 
@@ -63,3 +64,13 @@ def test_revoking_bronze_withdraws_silver_on_every_check(app, silver):  # noqa: 
     assert "<td>Silver</td>" not in certificate and "<td>Bronze</td>" not in certificate
 
 
+
+
+def test_a_learner_answering_right_through_the_pages_holds_no_level_after_one_answer(app, client):
+    course = course_of(app)
+    location = client.get("/modules/applying-for-jobs/continue").location
+    question = course.questions[location.rsplit("/", 1)[-1]]
+    response = answer(client, question, right_fields(question))
+    assert response.status_code in (200, 302)
+    assert awards(app) == []
+    assert "Mastered" not in client.get("/modules/applying-for-jobs").text

@@ -10,7 +10,7 @@ import pytest
 from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import Parameters, SkillParams, SkillState
-from engine.passport import Held, due_levels, evidence, next_move, standing
+from engine.passport import Held, due_levels, evidence, levels_above, next_move, standing
 from engine.policies import Situation, adaptive
 from engine.progress import LearnerState
 
@@ -247,3 +247,16 @@ def test_the_rules_read_as_plain_english(course):
     assert gold.rule().endswith("Then, at least 3 days after silver, pass a gold review: get 2 of 3 questions "
                                 "right on your own.")
     assert next_move((bronze, silver, gold), NOW) == "Next: practise “Make a strong password” to get bronze."
+
+
+def test_revoking_a_level_withdraws_every_level_above_it_and_none_below():
+    assert levels_above("bronze") == ("silver", "gold")
+    assert levels_above("silver") == ("gold",)
+    assert levels_above("gold") == ()
+    assert levels_above("platinum") == ()
+
+
+def test_a_level_whose_level_below_is_revoked_is_never_due(course):
+    state = mastered(LearnerState("safety"), "passwords", "scams")
+    held = {"bronze": Held(NOW, revoked=True)}
+    assert levels(course, state, held) == []
