@@ -1,4 +1,4 @@
-"""Operations as `flask` commands: `flask --app wsgi content check`, `... content export`."""
+"""Operations as `flask` commands, run from the project folder: `.venv/bin/flask --app wsgi content check`."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def export(output) -> None:
     json.dump(course_data(course), output, indent=2, ensure_ascii=False)
     output.write("\n")
     if course.errors:
-        click.echo(f"Left out {len(course.errors)} problem(s); run 'flask content check' to see them.", err=True)
+        click.echo(f"Left out {len(course.errors)} problem(s); run '.venv/bin/flask --app wsgi content check' "
+                   "to see them.", err=True)
 
 
 engine_cli = AppGroup("engine", help="Tune the adaptive engine.")
@@ -120,7 +121,8 @@ def revoke_badge(badge_id: str, reason: str, by: str) -> None:
 
     award = awards.find_award(badge_id)
     if award is None:
-        raise click.ClickException(f"no badge has the id '{badge_id}': `flask badges list` shows them")
+        raise click.ClickException(f"no badge has the id '{badge_id}': "
+                                   "`.venv/bin/flask --app wsgi badges list` shows them")
     if award.revoked:
         raise click.ClickException(f"badge '{badge_id}' was already revoked on {award.revoked_at:%Y-%m-%d}")
     if not reason.strip():
