@@ -7,22 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Award
 from engine.passport import LEVELS
-
-
-def start(client) -> dict:
-    response = client.post("/api/v1/learners")
-    assert response.status_code == 201
-    return {"Authorization": f"Bearer {response.json['token']}"}
-
-
-def right_answer(question) -> dict:
-    if question.kind == "typed":
-        return {"typed": question.correct_options[0].text}
-    if question.kind == "ordering":
-        return {"order": [o.key for o in question.choices]}
-    if question.kind == "multiple":
-        return {"choices": [o.key for o in question.correct_options]}
-    return {"choice": question.correct_options[0].key}
+from tests.integration.test_api import right_answer, start
 
 
 def wrong_answer(question) -> dict:
