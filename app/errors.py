@@ -30,8 +30,7 @@ MESSAGES = {
     500: ("Sorry, something went wrong on our side",
           "Your progress is saved. Please try again in a few minutes."),
     503: ("Sorry, the site is not working just now",
-          "We cannot reach the saved progress for a moment. Nothing you saved is lost. "
-          "Please try again in a minute."),
+          "Your saved progress is safe, but we cannot reach it for a moment. Please try again in a minute."),
 }
 API_PREFIX = "/api/"
 # How long to ask browsers and programs to wait before trying again while the database is away.

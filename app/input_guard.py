@@ -5,7 +5,8 @@ UTF-16 pair (a "lone surrogate", which only JSON can carry). Both come only from
 or hostile program, never from a person typing, so a request carrying one is refused whole
 with a 4xx and nothing is saved. Checking here, once, covers every form field, address
 part, query and JSON body; app/storable.py (and the 400 for a value the database refuses)
-is the backstop at the database.
+is the backstop at the database. A body over MAX_CONTENT_LENGTH is refused here too, read to
+its end first so that the sender sees the 413 page.
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def _read_and_forget_body() -> None:
         pass
 
 
-def _refuse_unstorable():
-    """Answer 404 for an address, and 400 for fields, that carry a character the database cannot keep."""
+def _refuse_bad_input():
+    """Answer 404 for an address, and 400 for fields, that carry a character the database cannot keep;
+    413 for a body over the limit."""
     if unstorable(request.path) or any(isinstance(v, str) and unstorable(v)
                                        for v in (request.view_args or {}).values()):
         abort(404)
@@ -120,4 +122,4 @@ def _refuse_unstorable():
 def init_app(app: Flask) -> None:
     """Check every request before anything else does, including the sign-in limits."""
     app.json = GuardedJSONProvider(app)
-    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unstorable)
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_bad_input)
