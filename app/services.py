@@ -5,7 +5,7 @@ Views stay thin: they read a request, call one of these, and render.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -88,6 +88,13 @@ def mark_read(learner: Learner, lesson: Lesson) -> None:
     db.session.commit()
 
 
+def choose_start(learner: Learner, module: Module, lessons_first: bool) -> None:
+    """Record how the learner chose to go through a module: the lessons first, or showing what they know."""
+    row = _state_row(learner, module.id)
+    _save_state(learner, _state_of(row, module.id).choosing(lessons_first), row)
+    db.session.commit()
+
+
 def offer_help(learner: Learner, module: Module, skill_id: str) -> None:
     """Record that the learner has been pointed to a tutor for a skill they are stuck on."""
     row = _state_row(learner, module.id)
@@ -119,13 +126,22 @@ def being_helped(learner: Learner, now: datetime) -> bool:
         HelpSession.learner_id == learner.id, *help_under_way(now)).limit(1)) is not None
 
 
+DONT_KNOW = "I don't know yet"  # what the answer record says a learner gave when they said so
+
+
 def record_answer(learner: Learner, question: Question, answer: Answer, hints_used: int,
-                  helped: bool = False) -> Recorded:
+                  helped: bool = False, dont_know: bool = False) -> Recorded:
     """Mark an answer, add it to the answer record, and award any passport level it earned.
 
     The answer counts as helped if the learner says so, or while a tutor is helping them.
+    "I don't know yet" (`dont_know`) is a wrong answer that shows no mix-up: what was
+    chosen before pressing it is not looked at.
     """
+    if dont_know:
+        answer = Answer()
     marking = mark(question, answer)
+    if dont_know:
+        marking = replace(marking, correct=False, misconceptions=())
     helped = helped or being_helped(learner, utcnow())
     record = AnswerRecord(
         learner_id=learner.id,
@@ -133,8 +149,8 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
         module_id=question.module_id,
         skill_id=question.skill,
         kind=question.kind,
-        response=answer.as_record(),
-        given=answer.describe(question)[:1000],
+        response={"dont_know": True} if dont_know else answer.as_record(),
+        given=DONT_KNOW if dont_know else answer.describe(question)[:1000],
         correct=marking.correct,
         hints_used=max(0, min(hints_used, len(question.hints))),
         helped=helped,

@@ -246,18 +246,21 @@ def adaptive(situation: Situation) -> Step:
     # 5. The next lesson, unless its skills are known; before it, a chance to show they are.
     skill_states = [state.skill(s, situation.params) for s in skill_ids]
     placement_fails = sum(1 for st in skill_states if st.placement_asked > st.right and not st.lesson_read)
-    for lesson in module.path_lessons:
+    for index, lesson in enumerate(module.path_lessons):
         if lesson.id in state.lessons_read:
             continue
         skills = [s for s in lesson.skills if s in known]
         if skills and all(known[s] >= MASTERED for s in skills):
             continue  # shown already: skip the lesson
+        # A quick check asks only what this lesson or an earlier one teaches, never a later lesson's detail.
+        later = frozenset(q.id for after in module.path_lessons[index + 1:] for q in after.questions)
         for skill_id in skills:
             skill = state.skill(skill_id, situation.params)
             placement_open = (skill.placement_asked < PLACEMENT_QUESTIONS and skill.wrong_in_a_row == 0
-                              and not skill.lesson_read and placement_fails < PLACEMENT_FAILS)
+                              and not skill.lesson_read and placement_fails < PLACEMENT_FAILS
+                              and not state.lessons_first)
             if known[skill_id] < MASTERED and placement_open:
-                question = best_question(situation, skill_id)
+                question = best_question(situation, skill_id, exclude=later)
                 if question is not None:
                     return _ask(situation, question, f"If you already know about “{_skill_title(situation, skill_id)}”, "
                                                      "show it with a quick question and skip the lesson.", "placement")

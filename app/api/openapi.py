@@ -78,7 +78,9 @@ def _document(step_response: dict) -> dict:
                 "description": "Single choice and true-false: {\"choice\": key}. Multiple: {\"choices\": [keys]}. "
                                "Typed: {\"typed\": text}. Ordering: {\"order\": [keys in order]}. "
                                "Optional \"hints_used\": how many hints the learner saw; \"helped\": true when "
-                               "someone helped (the answer then counts for no badge).",
+                               "someone helped (the answer then counts for no badge). "
+                               "{\"dont_know\": true} is the page's \"I don't know yet\": it is recorded as a wrong "
+                               "answer that shows no mix-up, and comes back with no right answers or feedback.",
                 "security": BEARER,
                 "parameters": [{"name": "question_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
@@ -132,9 +134,12 @@ def _document(step_response: dict) -> dict:
                     "choice": {"type": "string"}, "choices": {"type": "array", "items": {"type": "string"}},
                     "typed": {"type": "string", "maxLength": 200},
                     "order": {"type": "array", "items": {"type": "string"}},
-                    "hints_used": {"type": "integer", "minimum": 0}, "helped": {"type": "boolean"}}},
+                    "hints_used": {"type": "integer", "minimum": 0}, "helped": {"type": "boolean"},
+                    "dont_know": {"type": "boolean", "description": "The learner does not know yet: any answer "
+                                                                    "sent with it is not read"}}},
                 "Marking": {"type": "object", "required": ["answer_id", "correct", "next"], "properties": {
                     "answer_id": {"type": "integer"}, "correct": {"type": "boolean"}, "given": {"type": "string"},
+                    "dont_know": {"type": "boolean"},
                     "right_answers": {"type": "array", "items": {"type": "string"}},
                     "feedback": {"type": "array", "items": {"type": "object", "properties": {
                         "option": {"type": ["string", "null"]}, "chosen": {"type": "boolean"},

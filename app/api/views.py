@@ -9,7 +9,7 @@ from functools import wraps
 from flask import g, jsonify, request
 from sqlalchemy import select
 
-from engine.answers import AnswerError, display_order, read_answer
+from engine.answers import Answer, AnswerError, display_order, read_answer
 from engine.mastery import estimate, level
 from engine.policies import Step
 
@@ -177,13 +177,14 @@ def answer(question_id: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "Send the answer as a JSON object, for example {\"choice\": \"a\"}.")
+    dont_know = body.get("dont_know") is True  # "I don't know yet": a wrong answer, nothing to read
     try:
-        given = read_answer(question, _answer_fields(question, body))
+        given = Answer() if dont_know else read_answer(question, _answer_fields(question, body))
     except AnswerError as exc:
         raise ApiError(422, str(exc)) from None
     hints = body.get("hints_used", 0)
     recorded = services.record_answer(g.learner, question, given, hints if isinstance(hints, int) else 0,
-                                      helped=body.get("helped") is True)
+                                      helped=body.get("helped") is True, dont_know=dont_know)
     marking = recorded.marking
     course = current_course()
     module = course.module(question.module_id)
@@ -192,9 +193,12 @@ def answer(question_id: str):
         answer_id=recorded.record.id,
         correct=marking.correct,
         given=recorded.record.given,
-        right_answers=list(marking.right_answers),
-        feedback=[{"option": line.option.text if not line.option.catch_all else None, "chosen": line.chosen,
-                   "right": line.option.correct, "html": line.feedback_html} for line in marking.lines],
+        dont_know=dont_know,
+        # Not knowing yet is not a mistake to explain: the lesson teaches it, as on the page.
+        right_answers=[] if dont_know else list(marking.right_answers),
+        feedback=[] if dont_know else [
+            {"option": line.option.text if not line.option.catch_all else None, "chosen": line.chosen,
+             "right": line.option.correct, "html": line.feedback_html} for line in marking.lines],
         misconceptions=list(marking.misconceptions),
         remedies=[{"id": lesson.id, "title": lesson.title} for lesson in remedies],
         helped=recorded.record.helped,

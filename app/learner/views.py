@@ -15,6 +15,7 @@ from .. import services
 from ..badges import awards
 from ..content import current_course, current_parameters
 from . import bp
+from .words import with_ways_back
 
 
 def _module_or_404(module_id: str):
@@ -79,11 +80,32 @@ def module(module_id: str):
     progress = [lesson_progress(lesson, state) for lesson in module.path_lessons]
     step = services.next_step(learner, module, state)
     skills = _skill_levels(module, state)
+    course = current_course()
     return render_template("learner/module.html", module=module, progress=progress, step=step,
                            started=state.started, skills=skills, now=services.utcnow(),
+                           lessons_first=state.lessons_first,
+                           step_lesson=course.lessons.get(step.lesson_id) if step.kind == "lesson" else None,
+                           first_lesson=next((item.lesson for item in progress if not item.read), None),
                            passport=awards.passport_of(learner, [module], {module.id: state})[0],
                            mastered_skills=[skill.id for skill, name in skills if name == "mastered"],
                            levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
+
+
+@bp.post("/modules/<module_id>/start")
+def start_module(module_id: str):
+    """Start a module the way the learner chose: with its first lesson, or by showing what they know."""
+    module = _module_or_404(module_id)
+    choice = request.form.get("choice")
+    if choice not in ("lessons", "show"):
+        abort(400)
+    learner = services.current_learner(create=True)
+    services.choose_start(learner, module, lessons_first=choice == "lessons")
+    if choice == "lessons":
+        read = services.load_state(learner, module).lessons_read
+        lesson = next((lesson for lesson in module.path_lessons if lesson.id not in read), None)
+        if lesson is not None:
+            return redirect(url_for("learner.lesson", lesson_id=lesson.id))
+    return redirect(url_for("learner.continue_module", module_id=module.id))
 
 
 @bp.get("/modules/<module_id>/continue")
@@ -121,6 +143,7 @@ def lesson(lesson_id: str):
     learner = services.current_learner()
     step = services.next_step(learner, module) if learner is not None else None
     return render_template("learner/lesson.html", lesson=lesson, module=module, position=position,
+                           body_html=with_ways_back(lesson.body_html),
                            reason=step.reason if step is not None and step.lesson_id == lesson.id else None,
                            prerequisites=prerequisites,
                            skills=[course.skills[s] for s in lesson.skills if s in course.skills])
@@ -149,6 +172,11 @@ def question(question_id: str):
     error = None
     chosen: dict = {}
     hints = _hints_shown(question, request.values.get("hints"))
+    if request.method == "POST" and request.form.get("action") == "dont_know":
+        learner = services.current_learner(create=True)
+        recorded = services.record_answer(learner, question, Answer(), hints,
+                                          helped=request.form.get("helped") == "yes", dont_know=True)
+        return redirect(url_for("learner.feedback", answer_id=recorded.record.id))
     if request.method == "POST" and request.form.get("action") == "hint":
         # "Show a hint" is a button in the answer form, so what the learner has
         # chosen so far comes back with the hint instead of being lost.
@@ -169,18 +197,30 @@ def question(question_id: str):
     course = current_course()
     lesson = course.lessons[question.lesson_id]
     module = course.module(question.module_id)
-    step = services.next_step(services.current_learner(), module)
+    state = services.load_state(services.current_learner(), module)
+    step = services.next_step(services.current_learner(), module, state)
+    this_step = step if step.question_id == question.id else None
     return render_template(
         "learner/question.html",
         question=question,
         lesson=lesson,
         module=module,
-        reason=step.reason if step.question_id == question.id else None,
+        reason=this_step.reason if this_step else None,
+        purpose=this_step.purpose if this_step else None,
+        where=_where(question, lesson, module, state),
         options=display_order(question),
         hints=hints,
         error=error,
-        chosen=chosen,
+        so_far=chosen,  # not "chosen": the page layout uses that name for the reading settings
     ), (422 if error else 200)
+
+
+def _where(question, lesson, module, state) -> dict:
+    """Say where a question sits: its number in its lesson, and the skills shown so far in the topic."""
+    others = {q.id for q in lesson.questions if q.id in state.results and q.id != question.id}
+    levels = _skill_levels(module, state)
+    return {"number": min(len(others) + 1, len(lesson.questions)), "of": len(lesson.questions),
+            "shown": sum(1 for _, name in levels if name == "mastered"), "skills": len(levels)}
 
 
 @bp.get("/answers/<int:answer_id>")
@@ -195,6 +235,7 @@ def feedback(answer_id: int):
     if question is None:
         return render_template("learner/question_gone.html", record=record,
                                module=course.module(record.module_id)), 410
+    dont_know = isinstance(record.response, dict) and bool(record.response.get("dont_know"))
     marking = mark(question, Answer.from_record(record.response))
     lesson = course.lessons[question.lesson_id]
     module = course.module(question.module_id)
@@ -209,6 +250,7 @@ def feedback(answer_id: int):
         record=record,
         question=question,
         marking=marking,
+        dont_know=dont_know,
         lesson=lesson,
         module=module,
         remedies=remedies,
