@@ -83,6 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .scorm import bp as scorm_bp
     app.register_blueprint(scorm_bp)
 
+    from .settings import bp as settings_bp
+    app.register_blueprint(settings_bp)
+
     from . import cli
     cli.init_app(app)
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401  (views register themselves on bp)
+from . import finish, views  # noqa: E402,F401  (views register themselves on bp)

@@ -170,7 +170,8 @@ def sign_in(user: Learner, current: Learner | None) -> None:
     db.session.commit()
 
 
-def _has_progress(learner: Learner) -> bool:
+def has_progress(learner: Learner) -> bool:
+    """Say whether a learner has answered a question or read a lesson."""
     return db.session.scalar(select(AnswerRecord.id).where(AnswerRecord.learner_id == learner.id).limit(1)) \
         is not None or db.session.scalar(select(LessonRead.id).where(LessonRead.learner_id == learner.id)
                                          .limit(1)) is not None
@@ -182,7 +183,7 @@ def carry_over(guest: Learner, into: Learner) -> None:
     Answers are copied, never changed; badges and shares move; each module's state is
     rebuilt from both records together, and any passport level now met is awarded.
     """
-    if not _has_progress(guest) and not db.session.scalar(select(Award.id).where(Award.learner_id == guest.id)):
+    if not has_progress(guest) and not db.session.scalar(select(Award.id).where(Award.learner_id == guest.id)):
         _move_simple(guest, into)
         db.session.delete(guest)
         db.session.flush()

@@ -50,9 +50,11 @@ def save():
         except accounts.AccountError as exc:
             error = exc
         else:
+            if request.values.get("then") == "finish":  # saving on the way to finishing on a shared computer
+                return redirect(url_for("auth.finish_page", saved=1))
             return redirect(url_for("auth.account", saved=1))
-    return render_template("auth/save.html", error=error, username=request.form.get("username", "")), \
-        (422 if error else 200)
+    return render_template("auth/save.html", error=error, username=request.form.get("username", ""),
+                           then_finish=request.values.get("then") == "finish"), (422 if error else 200)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -110,7 +112,8 @@ def resume_code():
     """Make a new resume code for the learner and show it, once."""
     learner = services.current_learner(create=True)
     code = accounts.new_resume_code(learner)
-    response = Response(render_template("auth/resume_code.html", code=code))
+    response = Response(render_template("auth/resume_code.html", code=code,
+                                        then_finish=request.form.get("then") == "finish"))
     response.headers["Cache-Control"] = "no-store"  # the code must not stay in a shared computer's cache
     return response
 
