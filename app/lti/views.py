@@ -110,7 +110,7 @@ def launch():
         cookies = ToolCookies(FlaskRequest())
         message = ToolLaunch(FlaskRequest(), ToolConf(), cookie_service=cookies, launch_data_storage=DatabaseStorage())
         data = message.get_launch_data()
-    except (LtiException, ValueError, KeyError, AssertionError, TypeError) as exc:
+    except (LtiException, ValueError, KeyError, AssertionError, TypeError, AttributeError) as exc:
         db.session.rollback()
         return _refuse(REFUSED["does not match"][1], detail=f"{type(exc).__name__}: {exc}")
     deep_linking = message.is_deep_link_launch()

@@ -82,6 +82,7 @@ class TestVle:
         self.deep_links: list[list[dict]] = []
         self.fail_scores = 0  # answer this many score posts with an error first
         self.registrations: list[dict] = []
+        self.key_set: object = None  # what /jwks answers instead of the VLE's keys, to test odd answers
         self.app = self._make_app()
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.base = f"http://127.0.0.1:{self._server.server_port}"
@@ -167,6 +168,8 @@ class TestVle:
 
         @app.get("/jwks")
         def jwks():
+            if vle.key_set is not None:
+                return jsonify(vle.key_set)
             return jsonify({"keys": vle.registration().get_jwks()})
 
         @app.get("/auth")

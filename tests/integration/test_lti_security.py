@@ -103,6 +103,14 @@ def test_a_vles_clock_a_little_ahead_is_allowed_but_not_a_token_from_the_future(
     assert count(tool, Learner) == (1 if accepted else 0)
 
 
+@pytest.mark.parametrize("key_set", [{"keys": ["not a key"]}, {"keys": "none"}, ["a list"], {"nothing": 1}])
+def test_a_vle_whose_key_set_answers_nonsense_gets_a_4xx_and_nothing_saved(tool, client, vle, key_set):
+    vle.key_set = key_set
+    response = client.post("/lti/launch", data=start(client, vle, learner_launch()))
+    assert response.status_code == 400 and "could not be checked" in response.text
+    assert nothing_created(tool)
+
+
 # --- no cookies in the VLE's frame: a clear page, and a new window that works --------------------------
 
 
