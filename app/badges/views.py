@@ -15,7 +15,7 @@ from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import Award, Learner, utcnow
 from ..urls import public_url
-from . import awards, bp, certificate, openbadges
+from . import awards, bp, certificate, moment, openbadges
 
 JSON_LD = "application/ld+json"
 NO_NAME = "A Skills Passport learner"
@@ -177,7 +177,8 @@ def passport():
     return render_template("badges/passport.html", rows=awards.passport_of(learner), learner=learner,
                            share=share, share_url=share_url,
                            qr=certificate.qr_svg(share_url) if share_url else None,
-                           levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS], now=utcnow())
+                           levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS], level_names=LEVEL_MEANINGS,
+                           now=utcnow())
 
 
 @bp.post("/passport/name")

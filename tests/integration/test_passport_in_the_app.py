@@ -63,7 +63,19 @@ def test_a_learner_who_shows_every_skill_gets_bronze_and_silver_but_not_yet_gold
     assert all(s["estimate"] >= 0.95 and s["mastered_at"] for s in got[0].evidence["skills"])
     page = silver.get("/passport").text
     assert "Silver</span> since" in page and "your gold review opens on" in page
-    assert "To get gold:" in page
+    topic = page.split(f'id="topic-{MODULE}"', 1)[1].split("</section>", 1)[0]
+    assert "pass a review: " in topic, "what gold needs"
+    assert "get bronze" not in topic and "get silver" not in topic, "a level held is not asked for again"
+    assert topic.count("your gold review opens on") == 1, "the next step, once"
+
+
+def test_getting_a_level_says_what_it_means_what_is_next_and_how_to_share_or_print_it(app, silver):
+    bronze = awards(app, level="bronze")[0]
+    page = silver.get(f"/answers/{bronze.answer_id}").text
+    moment = page.split('class="level-moment', 1)[1].split("</section>", 1)[0]
+    assert "“Foundation” level of the UK Essential Digital Skills Framework" in moment
+    assert "Next, silver:" in moment and "/badges/art/bronze.png" in moment
+    assert 'href="/passport#share"' in moment and 'href="/passport/certificate"' in moment
 
 
 def test_the_feedback_page_says_when_an_answer_earns_a_level(app, silver):
