@@ -191,7 +191,8 @@ LEVEL_MEANINGS = {
     "not started": "You have not tried this skill yet.",
     "learning": "You are still learning this. Practice will help.",
     "secure": "You know most of this. A little more practice will make it stick.",
-    "mastered": "You have shown you can do this. We will check back later so you keep it.",
+    "mastered": "You have shown you can do this on your own, on more than one question. We will check back "
+                "later so you keep it.",
 }
 
 

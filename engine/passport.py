@@ -208,16 +208,16 @@ def levels_above(level: str) -> tuple[str, ...]:
 
 
 def level_meaning(level: str, topic: str) -> str:
-    """Say in one sentence what a level in a topic means, for someone checking it."""
-    framework = LEVEL_MEANINGS.get(level, level).lower()
-    text = (f"{level.capitalize()} in {topic} means the learner answered questions on every {level} skill of the "
-            f"topic right on their own, on more than one question a skill, including one that cannot be guessed "
-            f"(the “{framework}” level of the UK Essential Digital Skills Framework)")
+    """Say in a few short sentences what a level in a topic means, for someone checking it."""
+    text = f"{level.capitalize()} means this person showed every {level} skill in {topic} on their own."
     if level != LEVELS[0]:
-        text += f", and holds {LEVELS[LEVELS.index(level) - 1]} too"
+        text += f" They already held {LEVELS[LEVELS.index(level) - 1]}."
+    text += (" For each skill they got at least two different questions right without help. At least one of "
+             "them could not be guessed.")
     if level == LEVELS[-1]:
-        text += ", and passed a mixed review of the whole topic some days later, with no help"
-    return text + "."
+        text += " Some days later they passed a mixed review of the whole topic, with no help."
+    return text + (f" {level.capitalize()} is the “{LEVEL_MEANINGS.get(level, level)}” level of the UK Essential "
+                   "Digital Skills Framework.")
 
 
 def next_move(standings: tuple[LevelStanding, ...], now: datetime) -> str:

@@ -88,7 +88,7 @@ def test_an_employer_sees_what_stood_behind_each_skill_of_a_shared_badge_on_a_na
         assert check.goto(check_url).status == 200
         expect(check.locator(".verdict")).to_contain_text("Valid.")
         main = check.locator("main")
-        expect(main).to_contain_text(f"Bronze in {module.title} means the learner answered questions")
+        expect(main).to_contain_text(f"Bronze means this person showed every bronze skill in {module.title}")
         for skill_id in module.passport.skills_for("bronze"):
             item = check.locator(f"#skill-{skill_id}")
             expect(item).to_contain_text(quiz.course.skills[skill_id].title)

@@ -31,12 +31,12 @@ def test_the_check_page_and_open_badge_say_what_stood_behind_each_skill_and_what
     share_badge(silver, bronze)
     stranger = app.test_client()
     page = stranger.get(f"/check/badge/{bronze.public_id}").text
-    assert "Bronze in Passwords and staying safe online means the learner answered questions" in page
+    assert "Bronze means this person showed every bronze skill in Passwords and staying safe online" in page
     for skill in bronze.evidence["skills"]:
         assert skill["title"] in page and skill["summary"] in page
     document = stranger.get(f"/badges/awards/{bronze.public_id}").json
     narratives = [e.get("narrative", "") for e in document["evidence"]]
-    assert narratives[0].startswith("Bronze in Passwords and staying safe online means")
+    assert narratives[0].startswith("Bronze means this person showed every bronze skill in Passwords")
     assert {e["name"] for e in document["evidence"][1:]} == {s["title"] for s in bronze.evidence["skills"]}
     assert all("answered right without help" in n for n in narratives[1:])
 
@@ -73,4 +73,4 @@ def test_a_learner_answering_right_through_the_pages_holds_no_level_after_one_an
     response = answer(client, question, right_fields(question))
     assert response.status_code in (200, 302)
     assert awards(app) == []
-    assert "Mastered" not in client.get("/modules/applying-for-jobs").text
+    assert "level--mastered" not in client.get("/modules/applying-for-jobs").text

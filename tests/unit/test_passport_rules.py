@@ -10,7 +10,7 @@ import pytest
 from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import Parameters, SkillParams, SkillState
-from engine.passport import Held, due_levels, evidence, levels_above, next_move, standing
+from engine.passport import Held, due_levels, evidence, level_meaning, levels_above, next_move, standing
 from engine.policies import Situation, adaptive
 from engine.progress import LearnerState
 
@@ -260,3 +260,12 @@ def test_a_level_whose_level_below_is_revoked_is_never_due(course):
     state = mastered(LearnerState("safety"), "passwords", "scams")
     held = {"bronze": Held(NOW, revoked=True)}
     assert levels(course, state, held) == []
+
+
+def test_what_a_level_means_is_said_in_short_plain_sentences():
+    bronze = level_meaning("bronze", "Online banking")
+    assert bronze.startswith("Bronze means this person showed every bronze skill in Online banking on their own.")
+    assert "“Foundation” level" in bronze and "held" not in bronze
+    gold = level_meaning("gold", "Online banking")
+    assert "They already held silver." in gold and "mixed review" in gold and "“Skills for work”" in gold
+    assert max(len(sentence.split()) for sentence in gold.split(". ")) <= 20, "short sentences for every reader"
