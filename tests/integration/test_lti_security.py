@@ -74,6 +74,18 @@ def test_a_victims_id_token_posted_from_an_attackers_browser_is_refused(tool, cl
         assert db.session.scalars(select(LtiUser.sub)).all() == ["victim"]
 
 
+def test_an_attackers_own_launch_posted_from_a_victims_browser_signs_nobody_in(tool, client, vle):
+    attackers_form = start(client, vle, learner_launch("attacker"))
+    victim = tool.test_client()
+    fresh = victim.post("/lti/launch", data=attackers_form)  # a victim who never launched: no LTI cookie
+    assert fresh.status_code == 400 and "/modules/" not in fresh.headers.get("Location", "")
+    start(victim, vle, learner_launch("victim"))  # a victim with an LTI cookie of their own
+    victim.set_cookie(f"lti1p3-{attackers_form['state']}", attackers_form["state"])
+    known = victim.post("/lti/launch", data=attackers_form)
+    assert known.status_code == 403 and "another browser" in known.text
+    assert nothing_created(tool)
+
+
 def test_a_token_from_one_vle_is_refused_with_the_login_begun_for_another(tool, client, vle):
     with TestVle(TOOL, client_id="other-client") as other:
         other.tool_jwks = vle.tool_jwks
