@@ -59,6 +59,8 @@ MODULE_ID = "passwords"
 MODULE_TITLE = "Passwords and staying safe online"
 # A module that is finished, answering everything right, for the page checks.
 FINISHED_MODULE_ID = "creating-documents"
+# A module a learner starts with its first lesson, for the page checks.
+LESSONS_FIRST_MODULE_ID = "online-banking"
 # A module a learner gets wrong again and again, until the engine offers a tutor's help.
 STUCK_MODULE_ID = "applying-for-jobs"
 # No journey may take more steps than this: a module not finished by then is a dead end.
@@ -67,6 +69,8 @@ MAX_STEPS = 150
 KINDS = {"single", "multiple", "true-false", "typed", "ordering"}
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# A question's heading says where the learner is: "Question 2 of 4" in its lesson, or "Quick check".
+QUESTION_HEADING = re.compile(r"^(Question \d+ of \d+|Quick check)$")
 # A typed answer no question accepts.
 WRONG_TYPED = "I do not know"
 
@@ -310,10 +314,13 @@ class Quiz:
                                  _go(f"/lessons/{lesson.id}#word-{word.slug}", lesson.title)))
         pages.append(LearnerPage(f"the first question the engine asks in {MODULE_ID}, with its reason",
                                  self._first_step(MODULE_ID)))
+        pages.append(LearnerPage("feedback after “I don't know yet” on that quick check", self._dont_know))
+        pages.append(LearnerPage(f"module {LESSONS_FIRST_MODULE_ID}, started with the lessons, one read",
+                                 self._lessons_first(LESSONS_FIRST_MODULE_ID)))
         kinds = self.questions_of_each_kind()
         for question in kinds.values():
             pages.append(LearnerPage(f"{question.kind} question {question.id}",
-                                     _go(_question_url(question), "Question")))
+                                     _go(_question_url(question), QUESTION_HEADING)))
         for kind, question in kinds.items():
             pages.append(LearnerPage(f"{kind} question {question.id}, sent with nothing chosen",
                                      self._validation_error(question)))
@@ -373,8 +380,27 @@ class Quiz:
         def visit(page: Page) -> None:
             page.goto(f"/modules/{module_id}/continue")
             expect(page).to_have_url(re.compile(r"/questions/"))
-            expect(page.get_by_role("heading", level=1)).to_have_text("Question")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Quick check")
             expect(page.locator("main p.reason")).to_be_visible()
+            expect(page.get_by_role("button", name="I don't know yet", exact=True)).to_be_visible()
+        return visit
+
+    @staticmethod
+    def _dont_know(page: Page) -> None:
+        """Press "I don't know yet" on the quick check the page shows (visit after `_first_step`)."""
+        page.get_by_role("button", name="I don't know yet", exact=True).click()
+        expect(page.get_by_role("heading", level=1, name="That is fine")).to_be_visible()
+
+    @staticmethod
+    def _lessons_first(module_id: str) -> Callable[[Page], None]:
+        def visit(page: Page) -> None:
+            page.goto(f"/modules/{module_id}")
+            page.get_by_role("button", name="Start with the first lesson", exact=True).click()
+            expect(page).to_have_url(re.compile(r"/lessons/"))
+            with page.expect_navigation():
+                page.get_by_role("button", name="I have read this", exact=True).click()
+            page.goto(f"/modules/{module_id}")
+            expect(page.get_by_role("button", name="I know some of this: let me show you")).to_be_visible()
         return visit
 
     def _validation_error(self, question: Question) -> Callable[[Page], None]:
@@ -409,7 +435,10 @@ class Quiz:
 
         def visit(page: Page) -> None:
             page.goto(f"/modules/{module_id}")
-            expect(page.get_by_role("link", name=f"{button} {module.title}", exact=True)).to_be_visible()
+            if button == "Start":  # not started: two plain choices
+                expect(page.get_by_role("button", name="Start with the first lesson", exact=True)).to_be_visible()
+            else:
+                expect(page.get_by_role("link", name=f"{button} {module.title}", exact=True)).to_be_visible()
             _open_levels(page)
         return visit
 
@@ -507,7 +536,7 @@ def _question_url(question: Question) -> str:
     return f"/questions/{question.id}"
 
 
-def _go(path: str, heading: str, status: int = 200) -> Callable[[Page], None]:
+def _go(path: str, heading: str | re.Pattern, status: int = 200) -> Callable[[Page], None]:
     def visit(page: Page) -> None:
         response = page.goto(path)
         assert response is not None and response.status == status, (path, response and response.status)

@@ -122,7 +122,7 @@ def test_i_dont_know_yet_is_recorded_as_a_wrong_answer_with_no_mix_up_and_said_k
     assert stored_state(app)["pending"] == []
 
     feedback = client.get(response.location).text
-    assert "That is fine" in feedback and "Not quite" not in feedback
+    assert "<h1>That is fine</h1>" in feedback and "Not quite" not in feedback
     assert "The right answer" not in feedback and "feedback--wrong" not in feedback
     assert re.search(r'<a class="button" href="/lessons/[^"]+">Read “', feedback), "it moves on to the lesson"
 
