@@ -9,8 +9,11 @@ from app.models import Award, PassportShare
 from tests.integration.test_accounts import post
 from tests.integration.test_learner_flow import course_of, right_fields, walk
 
+# The question "Is this a shared computer?", at the top of the home page or below other pages.
+ASKED = 'id="shared-question-title"'
+
 LEARNER_CHROME = ("Your passport", "Save your progress", "Save or sign in", "Your account",
-                  "Finish on this computer", "progress is saved", "Is this a shared computer?")
+                  "Finish on this computer", "progress is saved", ASKED)
 
 
 def shared_passport(app, client) -> tuple[str, str]:
