@@ -37,6 +37,7 @@ from .model import Course, Question
 
 MASTERED = 0.95
 SECURE = 0.7
+REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is due for a quick review
 # Reading alone never takes an estimate past this: only answers show a skill is secure.
 LESSON_CEILING = 0.6
 
@@ -104,7 +105,9 @@ class SkillState:
     best: float = 0.0  # the highest estimate so far
     lesson_read: bool = False
     placement_asked: int = 0
-    mastered_at: datetime | None = None  # when the skill first counted as mastered, evidence and all
+    # When the skill came to count as mastered, evidence and all. Days passing never take it away
+    # (the estimate falls, and a review falls due); a wrong answer does, until it is shown again.
+    mastered_at: datetime | None = None
     shown: tuple[Shown, ...] = ()  # the questions answered right unaided: the evidence
 
     def as_dict(self) -> dict:
@@ -169,8 +172,17 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
         attempts_without_progress=0 if progressed else state.attempts_without_progress + 1,
         best=best,
         shown=kept,
-        mastered_at=state.mastered_at or (at if p_new >= MASTERED and evidence.enough(kept) else None),
+        mastered_at=_mastered_at(state, p_new, kept, correct, at),
     )
+
+
+def _mastered_at(state: SkillState, p_new: float, kept: tuple[Shown, ...], correct: bool, at: datetime):
+    """Return when the skill counts as mastered from, after an answer: a wrong one is a failed review."""
+    if not correct:
+        return None
+    if state.mastered_at is not None and evidence.enough(state.shown):
+        return state.mastered_at
+    return at if p_new >= MASTERED and evidence.enough(kept) else None
 
 
 def after_lesson(state: SkillState, params: SkillParams, at: datetime) -> SkillState:
@@ -197,18 +209,25 @@ LEVEL_MEANINGS = {
 
 
 def is_mastered(state: SkillState | None, params: SkillParams, now: datetime | None) -> bool:
-    """Say whether a skill counts as mastered: a high estimate and enough evidence behind it."""
-    return (state is not None and evidence.enough(state.shown)
-            and estimate(state, params, now) >= MASTERED)
+    """Say whether a skill counts as mastered: shown with enough evidence while the estimate was high, and no
+    answer wrong since. Days passing do not undo it: they make a review due (`due_for_review`)."""
+    return state is not None and state.mastered_at is not None and evidence.enough(state.shown)
+
+
+def due_for_review(state: SkillState | None, params: SkillParams, now: datetime | None) -> bool:
+    """Say whether a mastered skill has not been used for long enough that a quick review is due."""
+    return is_mastered(state, params, now) and estimate(state, params, now) < REVIEW_BELOW
 
 
 def level(state: SkillState | None, params: SkillParams, now: datetime | None) -> str:
-    """Return the level a learner sees for a skill; it can go down as well as up."""
+    """Return the level a learner sees for a skill: "mastered" stays until a review is failed."""
     if state is None or (state.attempts == 0 and not state.lesson_read):
         return "not started"
-    p = estimate(state, params, now)
-    if p >= MASTERED and evidence.enough(state.shown):
+    if is_mastered(state, params, now):
         return "mastered"
+    p = estimate(state, params, now)
+    if p >= MASTERED:
+        return "secure"  # a high estimate without the evidence behind it
     if p >= SECURE:
         return "secure"
     return "learning"

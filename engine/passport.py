@@ -21,9 +21,8 @@ from typing import Mapping
 
 from . import evidence as evidence_rule
 from .evidence import Shown
-from .mastery import MASTERED, Parameters, estimate
+from .mastery import REVIEW_BELOW, Parameters, estimate
 from .model import LEVEL_MEANINGS, LEVELS, Module, Skill
-from .policies import REVIEW_BELOW
 from .progress import LearnerState
 
 RETRY_AFTER_DAYS = 1  # a failed gold review can be taken again after this long
@@ -43,13 +42,13 @@ class SkillShown:
 
     skill: Skill
     estimate: float
-    mastered_at: datetime | None  # when the engine first judged it mastered
+    mastered_at: datetime | None  # since when the skill counts as mastered (None: not now)
     shown: tuple[Shown, ...] = ()  # the questions answered right unaided
 
     @property
     def mastered(self) -> bool:
-        """Say whether the skill counts as mastered now: a high estimate and enough evidence."""
-        return self.estimate >= MASTERED and evidence_rule.enough(self.shown)
+        """Say whether the skill counts as mastered now: shown with enough evidence, and no review failed since."""
+        return self.mastered_at is not None and evidence_rule.enough(self.shown)
 
     @property
     def still_needed(self) -> str:
@@ -60,8 +59,8 @@ class SkillShown:
 
     @property
     def fading(self) -> bool:
-        """Say whether a skill once mastered has faded enough to be worth a review."""
-        return self.mastered_at is not None and self.estimate < REVIEW_BELOW
+        """Say whether a mastered skill has gone unused long enough to be worth a quick review."""
+        return self.mastered and self.estimate < REVIEW_BELOW
 
 
 @dataclass(frozen=True)

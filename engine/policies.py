@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from .mastery import MASTERED, SECURE, Parameters, estimate, hard_to_guess, is_mastered
+from .mastery import MASTERED, REVIEW_BELOW, SECURE, Parameters, estimate, hard_to_guess, is_mastered
 from .model import Course, Lesson, Module, Question
 from .progress import LearnerState
 from .scoring import is_stuck, next_question
@@ -21,7 +21,6 @@ from .scoring import is_stuck, next_question
 NOT_AGAIN_WITHIN = 3  # a question is not asked again within this many steps
 PLACEMENT_QUESTIONS = 2  # questions a learner may use to show they already know a skill
 PLACEMENT_FAILS = 2  # after this many wrong placement answers in a module, stop offering placement
-REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is reviewed
 DIAGNOSTIC_BONUS = 0.6  # bits: what seeing which mix-up a struggling learner has is worth, next to information
 EVIDENCE_BONUS = 1.0  # bits: a question that fills a gap in the evidence beats any other for a learner doing well
 
@@ -124,6 +123,28 @@ def best_question(situation: Situation, skill_id: str, exclude: frozenset[str] =
     return max(fresh, key=value)
 
 
+def taught_question(situation: Situation, skill_id: str) -> Question | None:
+    """Return the best practice question on a skill from the lessons read so far.
+
+    A question from a lesson not read yet tests before teaching, so it is asked only
+    when the lessons read have nothing left that could add to the evidence (or no
+    question at all: the skill's lessons were skipped).
+    """
+    module, state, params = situation.module, situation.state, situation.params
+    unread = frozenset(q.id for lesson in module.path_lessons if lesson.id not in state.lessons_read
+                       for q in lesson.questions)
+    question = best_question(situation, skill_id, exclude=unread)
+    if question is None:
+        return best_question(situation, skill_id)
+    skill_state = state.skill(skill_id, params)
+    shown_ids = {s.question_id for s in skill_state.shown}
+    needs_hard = not any(s.hard for s in skill_state.shown)
+    can_add = any(q.skill == skill_id and q.id not in unread and q.id not in shown_ids
+                  and (hard_to_guess(params.guess_for(q)) or not needs_hard)
+                  for q in situation.course.questions.values())
+    return question if can_add else best_question(situation, skill_id)
+
+
 def _skill_title(situation: Situation, skill_id: str) -> str:
     skill = situation.course.skills.get(skill_id)
     return skill.title if skill else skill_id
@@ -210,7 +231,7 @@ def adaptive(situation: Situation) -> Step:
     for skill_id in skill_ids:
         skill = state.skill(skill_id, situation.params)
         # A skill a tutor has been asked to help with is not reviewed again and again meanwhile.
-        if (skill.mastered_at is not None and known[skill_id] < REVIEW_BELOW
+        if (mastered[skill_id] and known[skill_id] < REVIEW_BELOW
                 and skill_id not in state.help_offered and not is_stuck(skill)):
             question = best_question(situation, skill_id)
             if question is not None:
@@ -223,7 +244,7 @@ def adaptive(situation: Situation) -> Step:
                   and (state.skill(s, situation.params).lesson_read or known[s] >= MASTERED)]
     best: tuple[float, str, Question] | None = None
     for skill_id in candidates:
-        question = best_question(situation, skill_id)
+        question = taught_question(situation, skill_id)
         if question is None:
             continue
         p = known[skill_id]
@@ -236,7 +257,7 @@ def adaptive(situation: Situation) -> Step:
         skill = state.skill(skill_id, situation.params)
         if skill.wrong_in_a_row:
             reason = f"Let's try “{title}” again with a different question."
-        elif p >= MASTERED:
+        elif known[skill_id] >= MASTERED:
             reason = f"You know “{title}”. One more question on your own to show it for your passport."
         elif skill.attempts == 0:
             reason = f"You have read about “{title}”. This question checks it has sunk in."

@@ -120,11 +120,11 @@ def test_a_level_already_awarded_is_not_awarded_again(course):
     assert levels(course, state, {"bronze": Held(NOW)}) == ["silver"]
 
 
-def test_an_award_is_kept_when_the_estimate_later_falls_and_the_learner_is_nudged(course):
+def test_a_skill_stays_shown_as_days_pass_and_the_learner_is_nudged_to_review(course):
     state = mastered(LearnerState("safety"), "passwords")
     later = NOW + timedelta(days=120)
     bronze = standing(course.module("safety"), state, PARAMS, {"bronze": Held(NOW)}, later)[0]
-    assert bronze.missing and bronze.held == Held(NOW) and bronze.valid
+    assert not bronze.missing and bronze.held == Held(NOW) and bronze.valid
     assert bronze.skills[0].fading
 
 

@@ -15,6 +15,7 @@ from engine.mastery import (
     SkillParams,
     after_answer,
     after_lesson,
+    due_for_review,
     estimate,
     guess_rate,
     level,
@@ -122,16 +123,22 @@ def test_the_guess_rate_follows_the_kind_of_question_and_never_trusts_a_typed_an
     assert guess_rate(questions["pw-1"]) == pytest.approx(0.1)
 
 
-def test_levels_go_up_with_evidence_and_down_with_time():
+def test_levels_go_up_with_evidence_and_drop_only_when_a_review_is_failed_not_as_days_pass():
     assert level(None, P, NOW) == "not started"
     learning = after_lesson(new_state(P), P, NOW)
     assert level(learning, P, NOW) == "learning"
     high = replace(learning, p_known=0.97, updated_at=NOW)
     assert level(high, P, NOW) == "secure", "a high estimate with no answers behind it is not mastered"
-    mastered = replace(high, shown=(Shown("a", "typed", NOW, 0.1), Shown("b", "typed", NOW, 0.1)))
-    assert level(mastered, P, NOW) == "mastered"
-    assert level(replace(mastered, p_known=0.8), P, NOW) == "secure"
-    assert level(mastered, P, NOW + timedelta(days=60)) in ("secure", "learning")
+    mastered = replace(high, shown=(Shown("a", "typed", NOW, 0.1), Shown("b", "typed", NOW, 0.1)), mastered_at=NOW)
+    assert level(mastered, P, NOW) == "mastered" and not due_for_review(mastered, P, NOW)
+    later = NOW + timedelta(days=60)
+    assert level(mastered, P, later) == "mastered", "days passing never take a level away"
+    assert due_for_review(mastered, P, later)
+    reviewed = after_answer(mastered, P, 0.1, True, later, shown=Shown("a", "typed", later, 0.1))
+    assert level(reviewed, P, later) == "mastered" and reviewed.mastered_at == NOW
+    failed = after_answer(mastered, P, 0.1, False, later)
+    assert level(failed, P, later) in ("secure", "learning") and failed.mastered_at is None
+    assert failed.shown == mastered.shown, "the evidence is kept: it is what was shown"
 
 
 def test_an_answer_tells_most_when_the_estimate_is_uncertain():
