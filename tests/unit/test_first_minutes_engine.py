@@ -41,12 +41,13 @@ def single(qid: str) -> str:
 
 @pytest.fixture
 def course(write_content):
-    """Three lessons: scams are taught in two, and only the later one has a question hard to guess."""
+    """Four lessons: each skill is taught in two; the first scams lesson has only questions easy to guess."""
     files = {
         "safety/module.md": MODULE,
         "safety/01-passwords.md": lesson("pw-lesson", "passwords", typed("pw-1") + typed("pw-2")),
         "safety/02-scams.md": lesson("scam-lesson", "scams", single("sc-1") + single("sc-2")),
         "safety/03-report.md": lesson("report-lesson", "scams", typed("report-1") + typed("report-2")),
+        "safety/04-more-passwords.md": lesson("more-passwords", "passwords", typed("pw-3")),
     }
     built = load_course(write_content(files))
     assert built.errors == ()
@@ -96,3 +97,22 @@ def test_a_quick_check_asks_only_what_its_lesson_or_an_earlier_one_teaches(cours
     assert (step.purpose, step.skill_id) == ("placement", "scams")
     assert course.questions[step.question_id].lesson_id == "scam-lesson", step.question_id
 
+
+
+def test_practice_after_a_lesson_asks_what_it_taught_not_what_a_later_lesson_will(course):
+    state = LearnerState("safety").choosing(lessons_first=True).after_lesson(course.lessons["pw-lesson"], NOW, PARAMS)
+    for _ in range(3):
+        step = step_for(course, state)
+        assert (step.purpose, step.skill_id) == ("practice", "passwords")
+        assert course.questions[step.question_id].lesson_id == "pw-lesson", step.question_id
+        state = state.after_answer(course.questions[step.question_id], False, NOW, PARAMS)
+
+
+def test_practice_reaches_a_later_lessons_question_when_the_lessons_read_cannot_complete_the_evidence(course):
+    state = showing_passwords(course, LearnerState("safety").choosing(lessons_first=True))
+    state = state.after_lesson(course.lessons["scam-lesson"], NOW, PARAMS)
+    # Both guessable questions of the lesson read are right already: only a typed one can add evidence.
+    for qid in ("sc-1", "sc-2"):
+        state = state.after_answer(course.questions[qid], True, NOW, PARAMS)
+    step = step_for(course, state)
+    assert step.kind == "question" and step.question_id.startswith("report-"), step
