@@ -44,12 +44,14 @@ SETTING_PROBLEM = "content/creating-documents/module.md:5: unknown setting 'ordr
 
 @pytest.fixture
 def broken_content(tmp_path):
-    """Return a copy of the course with a broken lesson, a module with a bad setting, and a warning."""
+    """Return a copy of the course with broken lessons, a module with a bad setting, and warnings."""
     folder = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, folder)
     (folder / "passwords" / "08-lock-your-phone.md").write_text(UNKNOWN_KIND, encoding="utf-8")
     module = folder / "creating-documents" / "module.md"
     module.write_text(module.read_text(encoding="utf-8").replace("\norder: 3\n", "\nordr: 3\n"), encoding="utf-8")
+    # A copy of a lesson: its id is already used, and the message names the other file.
+    shutil.copy(folder / "passwords" / "01-strong-passwords.md", folder / "passwords" / "09-copy.md")
     remedy = next((folder / "passwords").glob("90-*.md"))
     remedy.write_text(remedy.read_text(encoding="utf-8").replace("fixes:", "# fixes:"), encoding="utf-8")
     return folder
@@ -91,20 +93,23 @@ def test_a_tutor_and_an_admin_see_each_broken_file_as_file_line_and_message(brok
     assert KIND_PROBLEM in listed and SETTING_PROBLEM in listed
     warnings = [line for line in listed if ": warning: no lesson fixes the misconception 'pet-name-password'" in line]
     assert warnings and all(line.startswith("content/passwords/") for line in warnings), listed
-    assert len(listed) == 2 + len(warnings)
-    assert f"2 errors and {len(warnings)} warnings" in page.text
+    assert len(listed) == 3 + len(warnings)
+    assert f"3 errors and {len(warnings)} warnings" in page.text
     assert "Line 13 is: <code>kind: essay</code>" in page.text
 
 
 def test_the_page_lists_what_content_check_prints_without_the_folder_s_place_on_the_server(
         broken_app, broken_content):
     printed = broken_app.test_cli_runner().invoke(args=["content", "check", str(broken_content)]).output
-    expected = [line.replace(str(broken_content), "content", 1) for line in printed.splitlines()
+    expected = [line.replace(str(broken_content), "content") for line in printed.splitlines()
                 if line.startswith(str(broken_content))]
     assert len(expected) >= 3, printed
     page = signed_in(broken_app, "tom.tutor").get(PAGE)
     assert sorted(problem_lines(page.text)) == sorted(expected)  # errors first, then warnings
     assert str(broken_content.parent) not in page.text
+    copy = next(line for line in expected if line.startswith("content/passwords/09-copy.md:"))
+    assert copy.endswith(": lesson id 'make-a-strong-password' is already used by "
+                         "content/passwords/01-strong-passwords.md"), copy
 
 
 def test_the_tutor_home_and_the_admin_page_link_to_the_problems_with_a_count(broken_app):
