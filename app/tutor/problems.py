@@ -97,8 +97,11 @@ def _quote(path: str, line: int) -> str:
     return ""
 
 
-def content_problems() -> ContentProblems:
-    """Return the problems in the course the site is serving, files named from the content folder down."""
+def content_problems(with_lines: bool = False) -> ContentProblems:
+    """Return the problems in the course the site is serving, files named from the content folder down.
+
+    With `with_lines`, also read the line each problem is on (only the page itself shows them).
+    """
     course = current_course()
     directory = Path(current_app.config["CONTENT_DIR"])
     names, root = loader_names(directory), shown_root(directory)
@@ -107,7 +110,7 @@ def content_problems() -> ContentProblems:
         tidy = replace(problem, path=_shown_path(problem.path, names, root),
                        message=_shown_message(problem.message, names, root))
         shown.append(tidy)
-        if (quote := _quote(problem.path, problem.line)) and tidy not in quotes:
+        if with_lines and (quote := _quote(problem.path, problem.line)) and tidy not in quotes:
             quotes[tidy] = quote
     return ContentProblems(tuple(p for p in shown if p.severity == "error"),
                            tuple(p for p in shown if p.severity != "error"), quotes)
@@ -117,5 +120,5 @@ def content_problems() -> ContentProblems:
 @tutor_required
 def problems():
     """List every problem in the lesson files the site is serving, as file:line: message."""
-    return render_template("tutor/problems.html", problems=content_problems(), folder=shown_root(
-        Path(current_app.config["CONTENT_DIR"])))
+    return render_template("tutor/problems.html", problems=content_problems(with_lines=True),
+                           folder=shown_root(Path(current_app.config["CONTENT_DIR"])))
