@@ -79,6 +79,14 @@ def enough(shown: Iterable[Shown]) -> bool:
             and luck(shown) <= LUCK_BOUND)
 
 
+def adds(shown: Iterable[Shown], question_id: str, guess: float) -> bool:
+    """Say whether a right answer to this question would add to the evidence: a new question, and one that
+    cannot be guessed if none so far could not be."""
+    shown = tuple(shown)
+    return (question_id not in {s.question_id for s in shown}
+            and (guess <= HARD_TO_GUESS or any(s.hard for s in shown)))
+
+
 def missing(shown: Iterable[Shown]) -> str:
     """Say in plain English what evidence is still needed, or '' if there is enough."""
     shown = tuple(shown)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from .mastery import MASTERED, REVIEW_BELOW, SECURE, Parameters, estimate, hard_to_guess, is_mastered
+from . import evidence
+from .mastery import MASTERED, REVIEW_BELOW, SECURE, Parameters, estimate, is_mastered
 from .model import Course, Lesson, Module, Question
 from .progress import LearnerState
 from .scoring import is_stuck, next_question
@@ -22,7 +23,7 @@ NOT_AGAIN_WITHIN = 3  # a question is not asked again within this many steps
 PLACEMENT_QUESTIONS = 2  # questions a learner may use to show they already know a skill
 PLACEMENT_FAILS = 2  # after this many wrong placement answers in a module, stop offering placement
 DIAGNOSTIC_BONUS = 0.6  # bits: what seeing which mix-up a struggling learner has is worth, next to information
-EVIDENCE_BONUS = 1.0  # bits: a question that fills a gap in the evidence beats any other for a learner doing well
+EVIDENCE_BONUS = 1.0  # bits: a question that adds to the evidence beats any other for a learner doing well
 
 
 @dataclass(frozen=True)
@@ -105,19 +106,18 @@ def best_question(situation: Situation, skill_id: str, exclude: frozenset[str] =
     # wrong answer can show which one the learner has, and lead to the lesson that fixes it.
     skill_state = state.skill(skill_id, params)
     struggling = skill_state.lesson_read and skill_state.wrong_in_a_row > 0
-    # Once the learner is doing well, ask what the evidence still lacks: a question not yet
-    # answered right, and one that cannot be guessed if none has been.
-    shown_ids = {s.question_id for s in skill_state.shown}
-    needs_hard = not any(s.hard for s in skill_state.shown)
+    # Once the learner is doing well (secure), ask what the evidence still lacks: a question not yet
+    # answered right, and one that cannot be guessed if none so far could not be.
+    shown = skill_state.shown
 
     def value(question: Question) -> tuple:
         unseen = question.id not in state.results
         diagnostic = struggling and any(o.misconception for o in question.options)
         guess = params.guess_for(question)
-        fills = question.id not in shown_ids and (hard_to_guess(guess) or not needs_hard)
+        bonus = EVIDENCE_BONUS if p >= SECURE and evidence.adds(shown, question.id, guess) else 0.0
         last_index = state.recent.index(question.id) if question.id in state.recent else -1
         score = (information(p, guess, params.slip_for(question)) + (0.05 if unseen else 0.0)
-                 + (DIAGNOSTIC_BONUS if diagnostic else 0.0) + (EVIDENCE_BONUS if fills and p >= SECURE else 0.0))
+                 + (DIAGNOSTIC_BONUS if diagnostic else 0.0) + bonus)
         return (score, -last_index, question.id)
 
     return max(fresh, key=value)
@@ -136,11 +136,8 @@ def taught_question(situation: Situation, skill_id: str) -> Question | None:
     question = best_question(situation, skill_id, exclude=unread)
     if question is None:
         return best_question(situation, skill_id)
-    skill_state = state.skill(skill_id, params)
-    shown_ids = {s.question_id for s in skill_state.shown}
-    needs_hard = not any(s.hard for s in skill_state.shown)
-    can_add = any(q.skill == skill_id and q.id not in unread and q.id not in shown_ids
-                  and (hard_to_guess(params.guess_for(q)) or not needs_hard)
+    shown = state.skill(skill_id, params).shown
+    can_add = any(q.skill == skill_id and q.id not in unread and evidence.adds(shown, q.id, params.guess_for(q))
                   for q in situation.course.questions.values())
     return question if can_add else best_question(situation, skill_id)
 
