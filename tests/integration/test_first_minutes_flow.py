@@ -180,3 +180,31 @@ def test_a_lessons_words_come_after_it_each_with_a_way_back_to_where_it_is_used(
     for word in lesson.words:
         assert f'<a href="#word-{word.slug}" id="used-{word.slug}"' in page
         assert f'<a href="#used-{word.slug}" class="back-link">' in page
+
+
+def test_after_a_quick_check_the_module_page_says_plainly_what_comes_next(app, client):
+    address = urlsplit(next_address(client)).path
+    page = client.get(address)
+    client.post(address, data={"action": "dont_know", "csrf_token": csrf_token(page.text)})
+    lesson = course_of(app).lessons[urlsplit(next_address(client)).path.rsplit("/", 1)[1]]
+    page = client.get(f"/modules/{MODULE}").text
+    assert f'<p class="next-up">Next: the lesson “{lesson.title}”, about {lesson.minutes} minutes.</p>' in page
+    assert ">Start with the first lesson</button>" not in page
+
+
+def test_wrong_tick_all_feedback_is_kind_short_and_leads_with_what_next(app, client):
+    question = next(q for q in course_of(app).questions.values()
+                    if q.kind == "multiple" and len(q.correct_options) >= 2
+                    and any(not o.correct for o in q.choices))
+    right, wrong = question.correct_options[0], next(o for o in question.choices if not o.correct)
+    page = client.get(f"/questions/{question.id}")
+    response = client.post(f"/questions/{question.id}",
+                           data={"choice": [right.key, wrong.key], "csrf_token": csrf_token(page.text)})
+    feedback = client.get(response.location).text
+    assert "It is wrong." not in feedback
+    assert "You ticked this one, but it is not right." in feedback
+    assert "This one is right too: you did not tick it." in feedback
+    assert feedback.index("<h2>What next</h2>") < feedback.index("<h2>Why</h2>")
+    # What the learner got right is tucked away, so the page leads with what to fix.
+    why = feedback[feedback.index("<h2>Why</h2>"):]
+    assert why.index("<summary>The ones you got right</summary>") < why.index("You ticked this one. It is right.")
