@@ -16,6 +16,7 @@ from engine.answers import Answer, Marking, mark
 from engine.model import Lesson, Module, Question
 from engine.policies import POLICIES, Situation, Step
 from engine.progress import LearnerState
+from engine.reviews import reviews_due as course_reviews
 
 from .badges.awards import award_due
 from .lti.grades import queue_score, send_due
@@ -67,6 +68,19 @@ def next_step(learner: Learner | None, module: Module, state: LearnerState | Non
     situation = Situation(current_course(), module, state or load_state(learner, module), utcnow(),
                           current_parameters())
     return POLICIES[current_app.config["NEXT_STEP_POLICY"]](situation)
+
+
+def all_states(learner: Learner | None) -> dict[str, LearnerState]:
+    """Return the engine's state for a learner in every topic they have started (one query)."""
+    if learner is None:
+        return {}
+    return {row.module_id: _state_of(row, row.module_id) for row in db.session.scalars(
+        select(LearnerModuleState).where(LearnerModuleState.learner_id == learner.id))}
+
+
+def reviews_due(learner: Learner | None) -> list[Step]:
+    """Return the quick reviews due now across every topic, a few at a time, mixed across topics."""
+    return course_reviews(current_course(), all_states(learner), current_parameters(), utcnow())
 
 
 def mark_read(learner: Learner, lesson: Lesson) -> None:

@@ -89,6 +89,15 @@ def _document(step_response: dict) -> dict:
                               "401": ERROR, "404": ERROR,
                               "422": _json(_ref("Error"), "The answer cannot be marked: nothing was recorded")},
             }},
+            "/me/reviews": {"get": {
+                "summary": "Get the quick reviews due now across every topic",
+                "description": "Skills mastered a while ago come back for a quick question, in every topic, "
+                               "finished ones included: a few at a time, the most faded first, mixed across "
+                               "topics. Answer each as any question. An empty list: nothing is due.",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "reviews": {"type": "array", "items": _ref("Step")}}}, "The reviews due"), "401": ERROR},
+            }},
             "/me/skills": {"get": {
                 "summary": "Read the learner's level in every skill",
                 "security": BEARER,

@@ -134,6 +134,13 @@ def next_step(module_id: str):
     return jsonify(next=step_data(services.next_step(g.learner, module)))
 
 
+@bp.get("/me/reviews")
+@learner_required
+def reviews():
+    """Return the quick reviews due now across every topic, a few at a time, mixed across topics."""
+    return jsonify(reviews=[step_data(step) for step in services.reviews_due(g.learner)])
+
+
 @bp.post("/lessons/<lesson_id>/read")
 @learner_required
 def read_lesson(lesson_id: str):
