@@ -131,7 +131,7 @@ def test_a_quick_check_offers_i_dont_know_yet_which_moves_on_kindly_to_the_lesso
         expect(box).not_to_have_css("background-color", "rgb(251, 236, 235)")  # the old red box
         expect_no_axe_violations(page)
     next_step = page.get_by_role("heading", level=2, name="What next").locator("xpath=..").get_by_role("link")
-    expect(next_step).to_be_in_viewport()
+    expect(next_step).to_be_in_viewport(ratio=1)
     with page.expect_navigation():
         next_step.click()
     lesson = quiz.lesson_at(page.url)
