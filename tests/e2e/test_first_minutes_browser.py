@@ -115,7 +115,7 @@ def test_a_quick_check_offers_i_dont_know_yet_which_moves_on_kindly_to_the_lesso
     question = quiz.question_at(page.url)
     assert question is not None, page.url
     expect(page.get_by_role("heading", level=1)).to_have_text("Quick check")
-    expect(page.get_by_text(re.compile(r"^You have shown 0 of \d+ skills in this topic\.$"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^0 of \d+ skills shown in this topic$"))).to_be_visible()
     dont_know = page.get_by_role("button", name="I don't know yet", exact=True)
     expect(dont_know).to_be_visible()
     if javascript:
@@ -149,7 +149,8 @@ def test_a_learner_who_chose_the_lessons_sees_where_they_are_in_a_lesson_and_the
     assert question is not None, f"practice comes after the lesson, not another lesson: {phone.url}"
     lesson = quiz.course.lessons[question.lesson_id]
     expect(phone.get_by_role("heading", level=1)).to_have_text(f"Question 1 of {len(lesson.questions)}")
-    expect(phone.get_by_text(f"You have shown 0 of {len(module.skills)} skills in this topic", exact=False)).to_be_visible()
+    expect(phone.get_by_text(f"From “{lesson.title}” · 0 of {len(module.skills)} skills shown in this topic",
+                             exact=True)).to_be_visible()
     expect(phone.get_by_role("button", name="I don't know yet")).to_have_count(0)
     expect_no_axe_violations(phone)
 

@@ -139,8 +139,7 @@ def test_a_question_that_is_not_a_quick_check_says_where_the_learner_is_and_has_
     own = course.lessons[question.lesson_id]
     page = client.get(address).text
     assert f"<h1>Question 1 of {len(own.questions)}</h1>" in page
-    assert f"You have shown 0 of {len(module.skills)} skills in this topic" in page
-    assert f"This question is on the lesson “{own.title}”" in page
+    assert f"From “{own.title}” · 0 of {len(module.skills)} skills shown in this topic" in page
     assert 'value="dont_know"' not in page
     client.post(address, data={**right_fields(question), "csrf_token": csrf_token(client.get(address).text)})
     other = next(q for q in own.questions if q.id != question.id)
