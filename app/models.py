@@ -70,8 +70,15 @@ def new_session_key() -> str:
 
 
 def new_public_id() -> str:
-    """Return a random id for a public address: long enough that nobody can guess one."""
-    return secrets.token_urlsafe(16)
+    """Return a random id for a public address: long enough that nobody can guess one.
+
+    It never starts with "-", so an admin can paste it after a command (`badges revoke ID`)
+    without it being read as an option.
+    """
+    while True:
+        public_id = secrets.token_urlsafe(16)
+        if not public_id.startswith("-"):
+            return public_id
 
 
 class ApiToken(db.Model):

@@ -74,3 +74,11 @@ def test_a_learner_answering_right_through_the_pages_holds_no_level_after_one_an
     assert response.status_code in (200, 302)
     assert awards(app) == []
     assert "level--mastered" not in client.get("/modules/applying-for-jobs").text
+
+
+def test_a_badge_id_never_starts_with_a_dash_so_a_command_can_take_it(monkeypatch):
+    from app import models
+
+    ids = iter(["-starts-with-a-dash-aaaaa", "fine-id-bbbbbbbbbbbbbb"])
+    monkeypatch.setattr(models.secrets, "token_urlsafe", lambda n: next(ids))
+    assert models.new_public_id() == "fine-id-bbbbbbbbbbbbbb"
