@@ -350,7 +350,7 @@ class Quiz:
     def account_pages(self) -> list[LearnerPage]:
         """List the account pages: keeping progress, signing in, resume codes, groups and data."""
         return [
-            LearnerPage("account, a guest", _go("/account", "Your account")),
+            LearnerPage("account, a guest", _go("/account", "Save your progress")),
             LearnerPage("save an account, with a problem", _submit("/account/save", "Save my progress",
                                                                     "Save your progress with a username")),
             LearnerPage("sign in, wrong", _submit("/sign-in", "Sign in", "Sign in")),
