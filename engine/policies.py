@@ -134,7 +134,8 @@ def taught_question(situation: Situation, skill_id: str) -> Question | None:
     unread = frozenset(q.id for lesson in module.path_lessons if lesson.id not in state.lessons_read
                        for q in lesson.questions)
     question = best_question(situation, skill_id, exclude=unread)
-    if question is None:
+    if question is None or state.recent[-1:] == (question.id,):
+        # The lessons read have only the question just asked: one from a later lesson beats asking it again.
         return best_question(situation, skill_id)
     shown = state.skill(skill_id, params).shown
     can_add = any(q.skill == skill_id and q.id not in unread and evidence.adds(shown, q.id, params.guess_for(q))
