@@ -85,7 +85,7 @@ def module(module_id: str):
                            started=state.started, skills=skills, now=services.utcnow(),
                            lessons_first=state.lessons_first,
                            step_lesson=course.lessons.get(step.lesson_id) if step.kind == "lesson" else None,
-                           first_lesson=next((item.lesson for item in progress if not item.read), None),
+                           lessons_left=any(not item.read for item in progress),
                            passport=awards.passport_of(learner, [module], {module.id: state})[0],
                            mastered_skills=[skill.id for skill, name in skills if name == "mastered"],
                            levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
@@ -197,8 +197,9 @@ def question(question_id: str):
     course = current_course()
     lesson = course.lessons[question.lesson_id]
     module = course.module(question.module_id)
-    state = services.load_state(services.current_learner(), module)
-    step = services.next_step(services.current_learner(), module, state)
+    learner = services.current_learner()
+    state = services.load_state(learner, module)
+    step = services.next_step(learner, module, state)
     this_step = step if step.question_id == question.id else None
     return render_template(
         "learner/question.html",
