@@ -87,6 +87,7 @@ def test_a_word_is_explained_from_where_it_is_first_used_and_leads_back_there(ph
     expect(used).not_to_be_in_viewport()
     page.locator(f"#word-{word.slug} + dd").get_by_role("link", name=re.compile("^Back to the lesson")).click()
     expect(used).to_be_in_viewport()
+    expect(used).to_have_css("background-color", "rgb(255, 221, 0)")  # :target shows where the reader was
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without JavaScript"])
