@@ -99,5 +99,8 @@ def finish():
 
 @bp.get("/finished")
 def finished():
-    """Say the computer is ready for the next person."""
+    """Say the computer is ready for the next person, and treat it as shared from now on."""
+    # Someone finished here, so the computer is used by more than one person: the next person
+    # gets no year-long cookie either, without being asked.
+    session["computer"] = "shared"
     return render_template("auth/finished.html")

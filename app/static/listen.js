@@ -7,7 +7,7 @@
   var heading = main && main.querySelector("h1");
   if (!synth || typeof window.SpeechSynthesisUtterance !== "function" || !heading) return;
 
-  // The parts of a page a person reads: headings, paragraphs, list items, answers to choose.
+  // The parts of a page a person reads, from its heading on: headings, paragraphs, list items, answers.
   var READ = "h1, h2, h3, h4, p, li, dt, dd, legend, label, summary, th, td, blockquote, pre";
   var button = document.createElement("button");
   button.type = "button";
@@ -23,7 +23,8 @@
     var found = [];
     Array.prototype.forEach.call(main.querySelectorAll(READ), function (el) {
       var outer = el.parentElement && el.parentElement.closest(READ);
-      if ((outer && main.contains(outer)) || el.closest(".no-listen") || !shown(el)) return;
+      var before = el !== heading && !(heading.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+      if (before || (outer && main.contains(outer)) || el.closest(".no-listen") || !shown(el)) return;
       var text = (el.innerText || "").replace(/\s+/g, " ").trim();
       if (text) found.push(text);
     });

@@ -344,6 +344,7 @@ class Quiz:
                                  self._walked(FINISHED_MODULE_ID, True, "You have finished this topic")))
         pages.extend(self.passport_pages())
         pages.extend(self.account_pages())
+        pages.extend(self.shared_computer_pages())  # last but one: finishing forgets this learner
         pages.append(LearnerPage("page not found", _go("/modules/no-such-module", "Page not found", status=404)))
         return pages
 
@@ -358,6 +359,16 @@ class Quiz:
             LearnerPage("join a group, with a problem", _submit("/groups/join", "Join the group", "Join a group")),
             LearnerPage("a new resume code", _new_resume_code),
             LearnerPage("delete your account", _go("/account/delete", "Delete your account and progress")),
+        ]
+
+    @staticmethod
+    def shared_computer_pages() -> list[LearnerPage]:
+        """List the reading settings and the finishing pages; the last one finishes on this computer."""
+        return [
+            LearnerPage("text size and colours", _go("/settings", "Text size and colours")),
+            LearnerPage("finish on this computer, a guest", _go("/finish", "Finish on this computer")),
+            LearnerPage("finished, the next person starts fresh",
+                        _submit_to("/finish", "Finish on this computer", "You have finished")),
         ]
 
     def passport_pages(self) -> list[LearnerPage]:
@@ -488,6 +499,15 @@ def _submit(path: str, button: str, heading: str) -> Callable[[Page], None]:
         page.get_by_role("button", name=button, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    return visit
+
+
+def _submit_to(path: str, button: str, heading: str) -> Callable[[Page], None]:
+    """Open a page and press its button, to see the page it leads to."""
+    def visit(page: Page) -> None:
+        page.goto(path)
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     return visit
 
 

@@ -22,8 +22,10 @@ ASKED = 'id="shared-question-title"'
 
 
 def finish(client):
-    """Press "Finish on this computer" as a learner would: from the page, with its form token."""
-    return post(client, "/finish", "/finish")
+    """Press "Finish on this computer" as a learner would: from the page, with its form token, and go on."""
+    response = post(client, "/finish", "/finish")
+    client.get(response.location)
+    return response
 
 
 def set_cookies(response) -> dict[str, str]:
@@ -78,7 +80,9 @@ def test_the_next_visitor_sees_nothing_of_the_previous_person_and_their_answers_
         page = client.get(path).text
         assert "Pat Jones" not in page and "Tuesday class" not in page, path
     assert "You are not in a group" in client.get("/account").text
+    assert ASKED not in client.get("/").text, "a computer someone finished on is taken as shared"
     answer(client, second, right_fields(second))
+    assert client.get_cookie("remember_token") is None, "so the next person gets no year-long cookie either"
     with app.app_context():
         theirs = db.session.scalars(select(AnswerRecord.question_id).where(AnswerRecord.learner_id == before.id))
         assert list(theirs) == [first.id], "the next person's answer must not land in the previous record"
