@@ -8,6 +8,8 @@ nobody gets the year-long remember cookie: closing the browser is enough to be f
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user, user_logged_in
 
@@ -16,6 +18,8 @@ from ..extensions import db
 from ..settings.choices import COOKIE as SETTINGS_COOKIE
 from . import accounts, bp, sessions
 
+# A page's own address, as request.full_path writes it: printable ASCII, no backslash.
+_PAGE_ON_THIS_SITE = re.compile(r"/[!-\[\]-~]*")
 # The choice "this computer is mine" outlives the browser; "shared" lives only in the session.
 OWN_COOKIE = "own_computer"
 OWN_COOKIE_SECONDS = 365 * 24 * 3600
@@ -48,7 +52,8 @@ def _no_remember_cookie_on_a_shared_computer(_app, user=None, **_extra) -> None:
 
 def _safe_back(target: str | None) -> str:
     """Return a page on this site to go back to, or the home page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Only a plain path: no other site ("//host", "/\\host"), no newline to split the header.
+    if target and len(target) <= 2000 and _PAGE_ON_THIS_SITE.fullmatch(target) and not target.startswith("//"):
         return target
     return url_for("learner.home")
 

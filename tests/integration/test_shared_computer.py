@@ -183,6 +183,7 @@ def test_signing_in_on_a_shared_computer_makes_no_year_long_cookie(app, client):
 
 def test_the_shared_computer_answer_goes_back_only_to_a_page_on_this_site(app, client):
     token = csrf_token(client.get("/").text)
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", ""):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", "/x\r\nSet-Cookie: a=b",
+                   "/" + "a" * 5000):
         said = client.post("/shared-computer", data={"shared": "yes", "next": target, "csrf_token": token})
         assert said.status_code == 303 and said.location == "/", target
