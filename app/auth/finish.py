@@ -32,7 +32,8 @@ def is_shared() -> bool:
 
 def asks_if_shared() -> bool:
     """Say whether to ask "Is this a shared computer?": a newcomer who has not said yet."""
-    if "computer" in session or request.cookies.get(OWN_COOKIE):
+    # In a VLE the college's sign-in decides, and a launch keeps no year-long cookie anyway.
+    if "computer" in session or request.cookies.get(OWN_COOKIE) or session.get("lti"):
         return False
     return not current_user.is_authenticated or (current_user.is_guest and not current_user.is_tutor)
 
