@@ -28,7 +28,7 @@ APP_DIR = Path(__file__).resolve().parents[2] / "app"
 ROLES = ("guest", "learner", "tutor", "admin")
 # Pages that may end or change the session they are sent with: walked last, signing in again after one did.
 SESSION_ENDING = {"auth.sign_out", "auth.sign_in", "auth.save", "auth.resume", "auth.password", "auth.delete",
-                  "auth.resume_code", "admin.password", "admin.role", "admin.delete"}
+                  "auth.resume_code", "auth.finish", "admin.password", "admin.role", "admin.delete"}
 EXAMPLES_PER_PAGE = 2  # random ones, on top of the cases below that always run
 # Ids past PostgreSQL's INTEGER and BIGINT, and text a database cannot keep or a page may choke on.
 URL_IDS = [2**63, 2**31]
