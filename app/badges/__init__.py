@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("badges", __name__)
 
-from . import views  # noqa: E402,F401  (views register themselves on bp)
+from . import moment, views  # noqa: E402,F401  (views and template helpers register themselves on bp)

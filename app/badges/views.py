@@ -15,7 +15,7 @@ from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import Award, Learner, utcnow
 from ..urls import public_url
-from . import awards, bp, certificate, moment, openbadges
+from . import awards, bp, certificate, openbadges
 
 JSON_LD = "application/ld+json"
 NO_NAME = "A Skills Passport learner"
