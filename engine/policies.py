@@ -137,7 +137,14 @@ def taught_question(situation: Situation, skill_id: str) -> Question | None:
     if question is None or state.recent[-1:] == (question.id,):
         # The lessons read have only the question just asked: one from a later lesson beats asking it again.
         return best_question(situation, skill_id)
-    shown = state.skill(skill_id, params).shown
+    skill_state = state.skill(skill_id, params)
+    if skill_state.wrong_in_a_row and not any(o.misconception for o in question.options):
+        # Struggling, and nothing read can show which mix-up it is: a question whose wrong answers
+        # name one leads to the lesson that fixes it sooner than another guess at the same thing.
+        anywhere = best_question(situation, skill_id)
+        if anywhere is not None and any(o.misconception for o in anywhere.options):
+            return anywhere
+    shown = skill_state.shown
     can_add = any(q.skill == skill_id and q.id not in unread and evidence.adds(shown, q.id, params.guess_for(q))
                   for q in situation.course.questions.values())
     return question if can_add else best_question(situation, skill_id)
