@@ -68,7 +68,9 @@ def home():
         resume = course.module(newest.module_id)
         if resume is not None and services.next_step(learner, resume).kind == "done":
             resume = None  # nothing left to carry on with there
-    return render_template("learner/home.html", modules=course.modules, resume=resume)
+    return render_template("learner/home.html", modules=course.modules, resume=resume,
+                           reviews=services.reviews_due(learner), course_skills=course.skills,
+                           module_titles={m.id: m.title for m in course.modules})
 
 
 @bp.get("/modules/<module_id>")

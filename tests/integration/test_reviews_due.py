@@ -37,3 +37,19 @@ def test_reviews_fall_due_across_topics_and_a_right_review_answer_clears_one(app
 
 def test_reviews_need_a_token(client):
     assert client.get("/api/v1/me/reviews").status_code == 401
+
+
+def test_the_home_page_offers_the_reviews_due_across_topics(app, client, monkeypatch):
+    from tests.integration.test_learner_flow import course_of, right_fields, walk
+
+    course = course_of(app)
+    for module_id in ("passwords", "online-banking"):
+        assert walk(client, course, module_id, right_fields)["finished"]
+    assert 'id="reviews"' not in client.get("/").text, "nothing due straight away"
+    later = utcnow() + timedelta(days=60)
+    monkeypatch.setattr(services, "utcnow", lambda: later)
+    page = client.get("/").text
+    panel = page[page.index('id="reviews"'):page.index("Choose a topic")]
+    assert "Keep your skills fresh" in panel and "Your levels stay as they are" in panel
+    assert "Passwords and staying safe online" in panel and "Online banking" in panel
+    assert panel.count("/questions/") == 5
