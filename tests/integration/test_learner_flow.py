@@ -191,7 +191,8 @@ def test_a_form_without_its_csrf_token_is_refused_with_a_plain_message(app, clie
 def test_a_huge_form_is_refused_before_it_is_read(app, client):
     page = client.get("/questions/pw-hardest-to-guess")
     response = client.post("/questions/pw-hardest-to-guess",
-                           data={"csrf_token": csrf_token(page.text), "typed": "x" * 200_000})
+                           data={"csrf_token": csrf_token(page.text),
+                                 "typed": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)})
     assert response.status_code == 413
     assert "too big" in response.text
     assert count(app, AnswerRecord) == 0
