@@ -13,32 +13,10 @@ from playwright.sync_api import Page, expect
 from app.auth import accounts
 from tests.conftest import CONTENT_DIR, make_app
 from tests.e2e.test_page_quality import AXE_OPTIONS, MAX_PAGE_BYTES, NARROW
+from tests.integration.test_content_problems import KIND_PROBLEM, SETTING_PROBLEM
+from tests.integration.test_content_problems import UNKNOWN_KIND as BROKEN_LESSON
 
 PASSWORD = "teapot lantern orchard"
-BROKEN_LESSON = """\
----
-id: lock-your-phone
-title: Lock your phone
-skills: [strong-passwords]
-area: Being safe and legal online
-level: bronze
-minutes: 3
----
-
-Lock your phone with a PIN.
-
-::: question lock-your-phone-pin
-kind: essay
-
-Which lock keeps a phone safest?
-
-- [x] A six-digit PIN
-- [ ] No lock at all
-:::
-"""
-KIND_PROBLEM = ("content/passwords/08-lock-your-phone.md:13: unknown kind 'essay': "
-                "use one of single, multiple, true-false, typed, ordering")
-SETTING_PROBLEM = "content/creating-documents/module.md:5: unknown setting 'ordr' (did you mean 'order'?)"
 
 
 @pytest.fixture(scope="module")

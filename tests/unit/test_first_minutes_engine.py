@@ -10,20 +10,11 @@ from engine.loader import load_course
 from engine.mastery import SkillParams, Parameters
 from engine.policies import Situation, adaptive
 from engine.progress import LearnerState
+from tests.unit.test_progress import MODULE
 
 NOW = datetime(2026, 12, 6, 10, 0)
 PARAMS = Parameters(SkillParams(prior=0.2, learn=0.15, slip=0.1, lesson_learn=0.35, half_life_days=45))
 
-MODULE = """\
----
-id: safety
-title: Staying safe
-summary: Keep safe.
-skills:
-  passwords: Make a strong password
-  scams: Spot a scam
----
-"""
 
 
 def lesson(lesson_id: str, skill: str, questions: str) -> str:
