@@ -51,13 +51,6 @@ class SkillShown:
         return self.mastered_at is not None and evidence_rule.enough(self.shown)
 
     @property
-    def still_needed(self) -> str:
-        """Say in plain English what is left to show, or '' if nothing is."""
-        if self.mastered:
-            return ""
-        return evidence_rule.missing(self.shown) or "a little more practice to be sure"
-
-    @property
     def fading(self) -> bool:
         """Say whether a mastered skill has gone unused long enough to be worth a quick review."""
         return self.mastered and self.estimate < REVIEW_BELOW
