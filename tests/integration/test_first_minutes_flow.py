@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AnswerRecord, LearnerModuleState
 from tests.conftest import csrf_token
+from tests.integration.test_learner_flow import right_fields
 
 MODULE = "passwords"
 
@@ -27,14 +28,6 @@ def next_address(client, module_id: str = MODULE) -> str:
     response = client.get(f"/modules/{module_id}/continue")
     assert response.status_code == 302
     return response.location
-
-
-def right_fields(question) -> dict:
-    if question.kind == "typed":
-        return {"typed": question.correct_options[0].text}
-    if question.kind == "ordering":
-        return {f"step-{n}": o.key for n, o in enumerate(question.choices, start=1)}
-    return {"choice": [o.key for o in question.correct_options]}
 
 
 def stored_state(app) -> dict:
