@@ -164,7 +164,8 @@ class Award(db.Model):
     module_id: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(10))
     awarded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="SET NULL"))
+    # Indexed so deleting a learner's answers does not scan every award to clear this link.
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id", ondelete="SET NULL"), index=True)
     evidence: Mapped[dict] = mapped_column(JSON)  # engine.passport.evidence()
     # Open Badges keeps the recipient private: only a salted hash of who it is goes in the badge.
     recipient_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
@@ -238,7 +239,7 @@ class HelpSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
-    tutor_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"))
+    tutor_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
 

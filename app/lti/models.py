@@ -50,7 +50,7 @@ class LtiCourse(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
     context_id: Mapped[str] = mapped_column(String(255))
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
 
 
 class LtiGradeLink(db.Model):
@@ -60,7 +60,7 @@ class LtiGradeLink(db.Model):
     __table_args__ = (UniqueConstraint("learner_id", "module_id", "lineitem", name="uq_lti_grade_links"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"), index=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[str] = mapped_column(String(100))
     sub: Mapped[str] = mapped_column(String(255))  # the VLE's id for the learner, sent with each score
@@ -137,5 +137,5 @@ class LtiResourceLink(db.Model):
     deployment_id: Mapped[str] = mapped_column(String(255))
     resource_link_id: Mapped[str] = mapped_column(String(255))
     module_id: Mapped[str] = mapped_column(String(100))
-    chosen_by: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"))
+    chosen_by: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"), index=True)
     chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
