@@ -19,9 +19,12 @@ arithmetic of random clicking says. A tutor can say a question is easier to
 guess (`guess:` in its settings), and `flask engine fit` measures each
 question's guess and slip from the answers learners really gave.
 
-Between answers the estimate decays towards the prior with a half-life, so a
-skill learned months ago is reviewed. A high estimate alone never makes a skill
-mastered: `engine.evidence` says what else must be shown.
+Between answers the estimate decays towards the prior with a half-life. A high
+estimate alone never makes a skill mastered: `engine.evidence` says what else
+must be shown. What a learner has shown is kept apart from what they may have
+forgotten: once a skill is mastered (`mastered_at`), days passing never take
+it away; a review card (`engine.schedule`) says when a quick question is due,
+and only a wrong answer takes the level away.
 """
 
 from __future__ import annotations
@@ -31,13 +34,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping
 
-from . import evidence
+from . import evidence, schedule
 from .evidence import HARD_TO_GUESS, Shown
 from .model import Course, Question
 
 MASTERED = 0.95
 SECURE = 0.7
-REVIEW_BELOW = 0.85  # a mastered skill whose estimate has decayed below this is due for a quick review
 # Reading alone never takes an estimate past this: only answers show a skill is secure.
 LESSON_CEILING = 0.6
 
@@ -109,6 +111,8 @@ class SkillState:
     # (the estimate falls, and a review falls due); a wrong answer does, until it is shown again.
     mastered_at: datetime | None = None
     shown: tuple[Shown, ...] = ()  # the questions answered right unaided: the evidence
+    # When a quick review is due: made when the skill is first mastered, updated by every answer after.
+    card: schedule.Card | None = None
 
     def as_dict(self) -> dict:
         """Return the state as plain data, for storage."""
@@ -116,6 +120,7 @@ class SkillState:
         for key in ("updated_at", "mastered_at"):
             data[key] = data[key].isoformat() if data[key] else None
         data["shown"] = [s.as_list() for s in self.shown]
+        data["card"] = self.card.as_list() if self.card else None
         return data
 
     @classmethod
@@ -125,6 +130,7 @@ class SkillState:
         for key in ("updated_at", "mastered_at"):
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
         values["shown"] = tuple(Shown.from_list(s) for s in values.get("shown") or ())
+        values["card"] = schedule.Card.from_list(values["card"]) if values.get("card") else None
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -161,6 +167,7 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
     progressed = p_new >= state.best + 0.05 or (correct and shown is not None)
     best = max(state.best, p_new)
     kept = evidence.add(state.shown, shown) if shown is not None and correct else state.shown
+    mastered_at = _mastered_at(state, p_new, kept, correct, at)
     return replace(
         state,
         p_known=p_new,
@@ -172,7 +179,8 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
         attempts_without_progress=0 if progressed else state.attempts_without_progress + 1,
         best=best,
         shown=kept,
-        mastered_at=_mastered_at(state, p_new, kept, correct, at),
+        mastered_at=mastered_at,
+        card=_card_after(state, mastered_at, schedule.rating(correct, hints_used), at),
     )
 
 
@@ -183,6 +191,30 @@ def _mastered_at(state: SkillState, p_new: float, kept: tuple[Shown, ...], corre
     if state.mastered_at is not None and evidence.enough(state.shown):
         return state.mastered_at
     return at if p_new >= MASTERED and evidence.enough(kept) else None
+
+
+def review_card(state: SkillState) -> schedule.Card | None:
+    """Return a skill's review card; a skill mastered before cards were kept gets one dated from its mastery."""
+    if state.card is None and state.mastered_at is not None:
+        return schedule.first(state.mastered_at)
+    return state.card
+
+
+def _card_after(state: SkillState, mastered_at: datetime | None, grade, at: datetime) -> schedule.Card | None:
+    """Return the review card after an answer: every answer once the skill has a card, the first at mastery."""
+    card = review_card(state)
+    if card is not None:
+        return schedule.review(card, grade, at)
+    return schedule.first(at) if mastered_at is not None else None
+
+
+def after_help(state: SkillState, at: datetime) -> SkillState:
+    """Return the state after a right answer given with someone's help: the estimate and evidence stay as
+    they were, but a skill under review takes it as a review answered with help."""
+    card = review_card(state)
+    if card is None:
+        return state
+    return replace(state, card=schedule.review(card, schedule.rating(True, helped=True), at))
 
 
 def after_lesson(state: SkillState, params: SkillParams, at: datetime) -> SkillState:
@@ -204,7 +236,7 @@ LEVEL_MEANINGS = {
     "learning": "You are still learning this. Practice will help.",
     "secure": "You know most of this. A little more practice will make it stick.",
     "mastered": "You have shown you can do this on your own, on more than one question. We will check back "
-                "later so you keep it.",
+                "later with a quick question so you keep it. Your level stays until you get one wrong.",
 }
 
 
@@ -215,8 +247,13 @@ def is_mastered(state: SkillState | None, params: SkillParams, now: datetime | N
 
 
 def due_for_review(state: SkillState | None, params: SkillParams, now: datetime | None) -> bool:
-    """Say whether a mastered skill has not been used for long enough that a quick review is due."""
-    return is_mastered(state, params, now) and estimate(state, params, now) < REVIEW_BELOW
+    """Say whether a mastered skill's review card says a quick review is due at `now`."""
+    return is_mastered(state, params, now) and schedule.is_due(review_card(state), now)
+
+
+def recall(state: SkillState | None, now: datetime | None) -> float:
+    """Return the review card's chance that a mastered skill is recalled at `now`: the most faded come first."""
+    return schedule.recall(review_card(state), now) if state is not None else 1.0
 
 
 def level(state: SkillState | None, params: SkillParams, now: datetime | None) -> str:

@@ -21,7 +21,7 @@ from typing import Mapping
 
 from . import evidence as evidence_rule
 from .evidence import Shown
-from .mastery import REVIEW_BELOW, Parameters, estimate
+from .mastery import Parameters, due_for_review, estimate
 from .model import LEVEL_MEANINGS, LEVELS, Module, Skill
 from .progress import LearnerState
 
@@ -44,6 +44,7 @@ class SkillShown:
     estimate: float
     mastered_at: datetime | None  # since when the skill counts as mastered (None: not now)
     shown: tuple[Shown, ...] = ()  # the questions answered right unaided
+    review_due: bool = False  # mastered, and its quick review has fallen due (engine.schedule)
 
     @property
     def mastered(self) -> bool:
@@ -53,7 +54,7 @@ class SkillShown:
     @property
     def fading(self) -> bool:
         """Say whether a mastered skill has gone unused long enough to be worth a quick review."""
-        return self.mastered and self.estimate < REVIEW_BELOW
+        return self.mastered and self.review_due
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,10 @@ def standing(module: Module, state: LearnerState, params: Parameters, held: Mapp
         shown = []
         for skill_id in rules.skills_for(level):
             skill_state = state.skill(skill_id, params)
-            shown.append(SkillShown(_skill(module, skill_id), estimate(skill_state, params.for_skill(skill_id), now),
-                                    skill_state.mastered_at, skill_state.shown))
+            skill_params = params.for_skill(skill_id)
+            shown.append(SkillShown(_skill(module, skill_id), estimate(skill_state, skill_params, now),
+                                    skill_state.mastered_at, skill_state.shown,
+                                    due_for_review(skill_state, skill_params, now)))
         below = LEVELS[index - 1] if index else None
         below_held = below is None or (below in held and not held[below].revoked)
         review = None

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 from . import evidence
-from .mastery import MASTERED, REVIEW_BELOW, SECURE, Parameters, estimate, is_mastered
+from .mastery import MASTERED, SECURE, Parameters, due_for_review, estimate, is_mastered
 from .model import Course, Lesson, Module, Question
 from .progress import LearnerState
 from .scoring import is_stuck, next_question
@@ -52,6 +52,10 @@ class Situation:
     def estimate(self, skill_id: str) -> float:
         """Return the current chance the learner knows a skill."""
         return estimate(self.state.skill(skill_id, self.params), self.params.for_skill(skill_id), self.now)
+
+    def due_for_review(self, skill_id: str) -> bool:
+        """Say whether a mastered skill's quick review is due now."""
+        return due_for_review(self.state.skills.get(skill_id), self.params.for_skill(skill_id), self.now)
 
     def mastered(self, skill_id: str) -> bool:
         """Say whether a skill counts as mastered: a high estimate, and evidence behind it."""
@@ -232,11 +236,11 @@ def adaptive(situation: Situation) -> Step:
                     "A tutor can help you with it, or you can read the lesson again.",
                     skill_id=skill_id, purpose="stuck")
 
-    # 3. Something mastered a while ago has faded: a quick review question.
+    # 3. Something mastered a while ago is due for review (engine.schedule): a quick question.
     for skill_id in skill_ids:
         skill = state.skill(skill_id, situation.params)
         # A skill a tutor has been asked to help with is not reviewed again and again meanwhile.
-        if (mastered[skill_id] and known[skill_id] < REVIEW_BELOW
+        if (mastered[skill_id] and situation.due_for_review(skill_id)
                 and skill_id not in state.help_offered and not is_stuck(skill)):
             question = best_question(situation, skill_id)
             if question is not None:

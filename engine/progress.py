@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Mapping
 
 from .evidence import Shown
-from .mastery import Parameters, SkillState, after_answer, after_lesson, new_state
+from .mastery import Parameters, SkillState, after_answer, after_help, after_lesson, new_state
 from .model import Lesson, Question
 
 RECENT = 5  # questions remembered, so none comes back too soon
@@ -86,14 +86,15 @@ class LearnerState:
         """Return the state after the learner answers a question.
 
         A right answer given with someone's help shows nothing about what the learner
-        can do alone, so it leaves the estimate as it was and does not count in a review.
+        can do alone, so it leaves the estimate as it was and does not count in a gold
+        review; a skill under spaced review takes it as a review answered with help.
         Only a right answer with no hint and no help is evidence for the passport.
         """
         skill_params = params.for_skill(question.skill)
         before = self.skill(question.skill, params)
         guess = params.guess_for(question)
         if helped and correct:
-            after = before
+            after = after_help(before, at)
         else:
             shown = Shown(question.id, question.kind, at, guess) if not hints_used else None
             after = after_answer(before, skill_params, guess, correct, at, hints_used,

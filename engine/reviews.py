@@ -1,9 +1,10 @@
 """Reviews due across the whole course: a few quick questions, mixed across topics.
 
 A topic the learner has finished still brings its skills back when they are due:
-a mastered skill whose estimate has decayed below `REVIEW_BELOW` gets a quick
-question, whichever topic the learner is working on. The most faded come first,
-taking turns between topics, so a sitting of reviews is a mix.
+a mastered skill whose review card (`engine.schedule`) has fallen due gets a
+quick question, whichever topic the learner is working on. The most faded (the
+lowest chance of recall) come first, taking turns between topics, so a sitting
+of reviews is a mix.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Mapping
 
-from .mastery import Parameters, due_for_review, estimate
+from .mastery import Parameters, due_for_review, recall
 from .model import Course
 from .policies import Situation, Step, best_question
 from .progress import LearnerState
@@ -38,7 +39,7 @@ def reviews_due(course: Course, states: Mapping[str, LearnerState], params: Para
             if question is None:
                 continue
             reason = f"You learned “{skill.title}” a while ago. Here is a quick question to keep it fresh."
-            due.append((estimate(skill_state, skill_params, now),
+            due.append((recall(skill_state, now),
                         Step("question", module.id, reason, lesson_id=question.lesson_id, question_id=question.id,
                              skill_id=skill.id, purpose="review")))
         if due:
