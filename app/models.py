@@ -17,7 +17,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-ROLES = ("learner", "tutor", "admin")
+ROLES = ("learner", "tutor", "admin", "employer")
 
 
 class Learner(UserMixin, db.Model):
@@ -62,6 +62,11 @@ class Learner(UserMixin, db.Model):
     def is_admin(self) -> bool:
         """Say whether this is an admin."""
         return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        """Say whether this account works here (a tutor, admin or employer): not remembered, nothing carried over."""
+        return self.role != "learner"
 
 
 def new_session_key() -> str:
@@ -129,6 +134,10 @@ class AnswerRecord(db.Model):
     helped: Mapped[bool] = mapped_column(default=False, server_default=false())
     misconceptions: Mapped[list] = mapped_column(JSON, default=list)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A practice task (engine.tasks) rather than a question: the task's id, and the learner's steps as
+    # its kind keeps them (never a password typed, never a card number). None for a question.
+    task_id: Mapped[str | None] = mapped_column(String(100))
+    steps: Mapped[dict | None] = mapped_column(JSON)
 
 
 class LearnerModuleState(db.Model):
