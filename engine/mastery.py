@@ -163,8 +163,9 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
         seen = p * slip / (p * slip + (1 - p) * (1 - guess))
     p_new = seen + (1 - seen) * params.learn
     # A right answer on one's own is always progress, never a step towards "stuck", even when
-    # the estimate was high already.
-    progressed = p_new >= state.best + 0.05 or (correct and shown is not None)
+    # the estimate was high already; so is a right review answer, hint or not.
+    reviewing = review_card(state) is not None
+    progressed = p_new >= state.best + 0.05 or (correct and (shown is not None or reviewing))
     best = max(state.best, p_new)
     kept = evidence.add(state.shown, shown) if shown is not None and correct else state.shown
     mastered_at = _mastered_at(state, p_new, kept, correct, at)
