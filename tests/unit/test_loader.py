@@ -57,7 +57,8 @@ def test_the_shipped_course_loads_with_no_problems_at_all():
     assert [str(p) for p in course.problems] == []
     # Every module folder is in the course, so a module dropped for a mistake is caught.
     folders = {path.parent.name for path in CONTENT_DIR.glob("*/module.md")}
-    assert {"passwords", "online-banking", "creating-documents", "applying-for-jobs", "talking-online"} <= folders
+    assert {"passwords", "online-banking", "creating-documents", "applying-for-jobs", "talking-online",
+            "using-the-internet"} <= folders
     assert {m.id for m in course.modules} == folders
     for module in course.modules:
         assert module.path_lessons, module.id
