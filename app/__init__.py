@@ -86,6 +86,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .settings import bp as settings_bp
     app.register_blueprint(settings_bp)
 
+    from .practice import bp as practice_bp
+    app.register_blueprint(practice_bp)
+
     from . import cli
     cli.init_app(app)
 

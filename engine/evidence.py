@@ -8,6 +8,10 @@ it right, unaided (no hint, nobody helping), including at least one question
 that is hard to get right by luck, and the chance of getting all of those right
 by luck alone (their guess chances multiplied) is at most 1 in 50.
 
+A practice task passed unaided (`engine.tasks`: a pretend sign-up form, a
+pretend inbox) counts as one hard question for each skill it shows: doing a
+task of several steps right by luck is very unlikely (`TASK_GUESS`).
+
 Skipping a lesson is a different matter: a quick placement answer may let a
 learner skip teaching they do not need, but it certifies nothing.
 """
@@ -23,6 +27,10 @@ EVIDENCE_QUESTIONS = 2  # different questions right, unaided, before a skill can
 # A question this hard to guess or harder is good evidence: typed with an answer nobody would
 # type by chance, an ordering of several steps, a tick-all of several options.
 HARD_TO_GUESS = 0.15
+# The chance of passing a practice task of several steps without knowing its skills: a guess at every
+# step of a pretend form or inbox, each with several choices, comes out right about 1 time in 50.
+TASK_GUESS = 0.02
+TASK_KIND = "task"  # the kind recorded in the evidence for a task passed
 LUCK_BOUND = 1 / 50  # the chance that every right answer behind a skill was luck, at the most
 
 KIND_WORDS = {
@@ -31,6 +39,7 @@ KIND_WORDS = {
     "multiple": ("tick-all question", "tick-all questions"),
     "typed": ("typed answer", "typed answers"),
     "ordering": ("put-in-order question", "put-in-order questions"),
+    TASK_KIND: ("practice task", "practice tasks"),
 }
 
 
@@ -96,7 +105,7 @@ def missing(shown: Iterable[Shown]) -> str:
     if more:
         needs.append(f"{more} more question{'s' if more != 1 else ''} right on your own")
     if not any(s.hard for s in shown):
-        needs.append("one that cannot be guessed, such as a typed answer or putting steps in order")
+        needs.append("one that cannot be guessed, such as a typed answer, putting steps in order or a practice task")
     return ", including ".join(needs) if needs else ""
 
 

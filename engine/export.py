@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import LEVEL_MEANINGS, LEVELS, Course, Lesson, Question
+from .model import LEVEL_MEANINGS, LEVELS, Course, Lesson, Question, Task
 
 
 def question_data(question: Question) -> dict:
@@ -47,6 +47,20 @@ def lesson_data(lesson: Lesson) -> dict:
     }
 
 
+def task_data(task: Task) -> dict:
+    """Return a practice task's id, kind, skills and feedback as plain data (its scenario is its kind's own)."""
+    return {
+        "id": task.id,
+        "kind": task.kind,
+        "title": task.title,
+        "skills": list(task.skills),
+        "intro_html": task.intro_html,
+        "mistakes": [{"mistake": f.mistake, "feedback_html": f.html, "misconception": f.misconception}
+                     for f in task.feedback.values()],
+        "source": str(task.source),
+    }
+
+
 def course_data(course: Course) -> dict:
     """Return the whole course as plain data, ready for JSON."""
     return {
@@ -63,6 +77,7 @@ def course_data(course: Course) -> dict:
                 "glossary": [{"slug": w.slug, "word": w.word, "forms": list(w.forms), "html": w.html}
                              for w in module.glossary],
                 "lessons": [lesson_data(lesson) for lesson in module.lessons],
+                "tasks": [task_data(task) for task in module.tasks],
                 "passport": {
                     "skills": {level: list(module.passport.skills_for(level)) for level in LEVELS},
                     "review_questions": module.passport.review_questions,

@@ -21,9 +21,10 @@ from .content_files import GLOSSARY_FILE, IGNORED_FILES, MODULE_FILE, PARAMETERS
 from .glossary_file import read_glossary
 from .lesson_file import LessonDraft, read_lesson
 from .markdown_body import IMAGE_SUFFIXES, ImageUrl
-from .model import LEVELS, Course, GlossaryWord, Lesson, Module, PassportRules, Problem, Source
+from .model import LEVELS, Course, GlossaryWord, Lesson, Module, PassportRules, Problem, Source, Task
 from .module_file import ModuleDraft, read_module
 from .parameters_file import read_parameters
+from .tasks.task_file import read_task, task_paths
 
 # What the app and the tutor's preview use from here; the file names and picture types are kept with their readers.
 __all__ = ["GLOSSARY_FILE", "IGNORED_FILES", "IMAGE_SUFFIXES", "MODULE_FILE", "PARAMETERS_FILE",
@@ -52,6 +53,7 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
 
     module_drafts: list[ModuleDraft] = []
     lesson_drafts: dict[str, list[LessonDraft]] = {}
+    task_lists: dict[str, list[Task]] = {}
     module_ids: dict[str, str] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         markdown_files = sorted(p for p in folder.glob("*.md")
@@ -99,8 +101,10 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
             module_ids[draft.id] = report.path
             module_drafts.append(draft)
             lesson_drafts[draft.id] = lessons_here
+            task_lists[draft.id] = _read_tasks(folder, draft, rel, image_url, problems)
 
     _check_unique_ids(lesson_drafts, problems)
+    _check_unique_task_ids(task_lists, problems)
     all_lessons = {d.lesson.id: d for drafts in lesson_drafts.values() for d in drafts}
     prerequisites = _check_prerequisites(all_lessons, problems)
 
@@ -111,12 +115,38 @@ def load_course(content_dir: str | Path, image_url: ImageUrl = default_image_url
         lessons = [_with_prerequisites(d.lesson, prerequisites[d.lesson.id]) for d in drafts]
         lessons = _in_order(lessons, [d.order_key for d in drafts])
         passport = draft.passport or _passport_from_levels(draft.module, lessons)
-        modules.append(replace(draft.module, lessons=tuple(lessons), passport=passport))
+        modules.append(replace(draft.module, lessons=tuple(lessons), passport=passport,
+                               tasks=tuple(task_lists[draft.id])))
         _check_skills_used(draft, lessons, problems)
     course = Course.build(modules, [])
     _check_remedies(course, problems)
     problems.sort(key=lambda p: (p.path, p.line))
     return Course.build(list(course.modules), problems)
+
+
+def _read_tasks(folder: Path, draft: ModuleDraft, rel, image_url: ImageUrl, problems: list[Problem]) -> list[Task]:
+    """Read the practice tasks in a module's tasks/ folder."""
+    tasks = []
+    for path in task_paths(folder):
+        report = FileReport(rel(path))
+        task = read_task(path, report.path, draft, report, image_url)
+        problems.extend(report.problems)
+        if task is not None:
+            tasks.append(task)
+    return tasks
+
+
+def _check_unique_task_ids(task_lists: dict[str, list[Task]], problems: list[Problem]) -> None:
+    """Leave out a task whose id another task already has, anywhere in the course."""
+    seen: dict[str, Task] = {}
+    for module_id, tasks in task_lists.items():
+        for task in list(tasks):
+            if task.id in seen:
+                problems.append(Problem(task.source.path, 1, f"task id '{task.id}' is already used by "
+                                                             f"{seen[task.id].source.path}"))
+                tasks.remove(task)
+            else:
+                seen[task.id] = task
 
 
 def _check_unique_ids(lesson_drafts: dict[str, list[LessonDraft]], problems: list[Problem]) -> None:
@@ -236,6 +266,13 @@ def _check_remedies(course: Course, problems: list[Problem]) -> None:
                 problems.append(Problem(question.source.path, question.source.line,
                                         f"no lesson fixes the misconception '{tag}' yet: add 'fixes: [{tag}]' "
                                         "to the lesson that puts it right", "warning"))
+    for task in course.tasks.values():
+        for feedback in task.feedback.values():
+            tag = feedback.misconception
+            if tag and tag not in course.remedies:
+                problems.append(Problem(task.source.path, task.source.line,
+                                        f"no lesson fixes the misconception '{tag}' (mistake '{feedback.mistake}') "
+                                        f"yet: add 'fixes: [{tag}]' to the lesson that puts it right", "warning"))
 
 
 def _plural(n: int, word: str) -> str:

@@ -104,6 +104,33 @@ class Question:
 
 
 @dataclass(frozen=True)
+class TaskFeedback:
+    """What to tell a learner about one kind of mistake in a practice task, and the mix-up behind it."""
+
+    mistake: str
+    html: str
+    misconception: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """A pretend practice task, such as a sign-up form or an inbox to sort, that shows skills by doing them.
+
+    `scenario` is whatever its kind (`engine.tasks`) read from the task file: the kind alone looks inside it.
+    """
+
+    id: str
+    kind: str
+    title: str
+    skills: tuple[str, ...]
+    module_id: str
+    intro_html: str
+    scenario: object
+    feedback: Mapping[str, TaskFeedback]  # mistake -> what the learner is told, as the tutor wrote it
+    source: Source
+
+
+@dataclass(frozen=True)
 class GlossaryWord:
     """A word a beginner may not know, with a plain explanation."""
 
@@ -184,6 +211,11 @@ class Module:
     # Per-question measurements from parameters.md: question id -> {"guess": ..., "slip": ...}.
     question_parameters: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     passport: PassportRules = field(default_factory=lambda: PassportRules({}))
+    tasks: tuple[Task, ...] = ()  # pretend practice tasks, from the module's tasks/ folder
+
+    def task(self, task_id: str) -> Task | None:
+        """Return the module's task with this id, or None."""
+        return next((task for task in self.tasks if task.id == task_id), None)
 
     @property
     def path_lessons(self) -> tuple[Lesson, ...]:
@@ -219,6 +251,7 @@ class Course:
     lessons: Mapping[str, Lesson] = field(default_factory=dict)
     questions: Mapping[str, Question] = field(default_factory=dict)
     skills: Mapping[str, Skill] = field(default_factory=dict)
+    tasks: Mapping[str, Task] = field(default_factory=dict)
     # misconception tag -> ids of the lessons that fix it
     remedies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -229,6 +262,7 @@ class Course:
         lessons = {lesson.id: lesson for m in ordered for lesson in m.lessons}
         questions = {q.id: q for lesson in lessons.values() for q in lesson.questions}
         skills = {s.id: s for m in ordered for s in m.skills}
+        tasks = {t.id: t for m in ordered for t in m.tasks}
         remedies: dict[str, list[str]] = {}
         for lesson in lessons.values():
             for tag in lesson.fixes:
@@ -239,6 +273,7 @@ class Course:
             lessons=_frozen(lessons),
             questions=_frozen(questions),
             skills=_frozen(skills),
+            tasks=_frozen(tasks),
             remedies=_frozen({k: tuple(v) for k, v in remedies.items()}),
         )
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping
 
-from .evidence import Shown
+from .evidence import TASK_GUESS, TASK_KIND, Shown
 from .mastery import Parameters, SkillState, after_answer, after_help, after_lesson, new_state
-from .model import Lesson, Question
+from .model import Lesson, Question, Task
 
 RECENT = 5  # questions remembered, so none comes back too soon
 
@@ -49,6 +49,9 @@ class LearnerState:
     review_answers: tuple[tuple[str, str, bool], ...] = ()  # (question, skill, right), latest review
     review_passed: datetime | None = None
     review_failed: datetime | None = None
+    # Practice tasks (engine.tasks): when each was first passed unaided, and how many times each was tried.
+    tasks_passed: Mapping[str, datetime] = field(default_factory=dict)
+    task_tries: Mapping[str, int] = field(default_factory=dict)
 
     def skill(self, skill_id: str, params: Parameters) -> SkillState:
         """Return the state of one skill (a fresh one if nothing is known yet)."""
@@ -57,7 +60,7 @@ class LearnerState:
     @property
     def started(self) -> bool:
         """Say whether the learner has done anything in the module."""
-        return bool(self.lessons_read or self.answers)
+        return bool(self.lessons_read or self.answers or self.task_tries)
 
     @property
     def reviewing(self) -> bool:
@@ -118,6 +121,29 @@ class LearnerState:
         )
         return state if helped else state._after_review_answer(question, correct, at)
 
+    def after_task(self, task: Task, passed: bool, at: datetime, params: Parameters,
+                   helped: bool = False, misconceptions: tuple[str, ...] = ()) -> "LearnerState":
+        """Return the state after the learner did a practice task: an answer on each of its skills.
+
+        A task is hard to pass by luck (`evidence.TASK_GUESS`), so passing one unaided is strong
+        evidence for every skill it shows; passing it with help, like a helped answer, shows nothing.
+        A mistake that shows a mix-up leads to the lesson that fixes it, as a wrong answer's does.
+        """
+        skills = dict(self.skills)
+        if not (helped and passed):
+            for skill_id in task.skills:
+                shown = Shown(task.id, TASK_KIND, at, TASK_GUESS) if not helped else None
+                skills[skill_id] = after_answer(self.skill(skill_id, params), params.for_skill(skill_id), TASK_GUESS,
+                                                passed, at, shown=shown)
+        passed_unaided = passed and not helped and task.id not in self.tasks_passed
+        return replace(
+            self,
+            skills=skills,
+            tasks_passed={**self.tasks_passed, task.id: at} if passed_unaided else self.tasks_passed,
+            task_tries={**self.task_tries, task.id: self.task_tries.get(task.id, 0) + 1},
+            pending=tuple(dict.fromkeys(self.pending + tuple(misconceptions))),
+        )
+
     def after_lesson(self, lesson: Lesson, at: datetime, params: Parameters) -> "LearnerState":
         """Return the state after the learner reads a lesson."""
         skills = dict(self.skills)
@@ -157,6 +183,8 @@ class LearnerState:
             "review_answers": [list(a) for a in self.review_answers],
             "review_passed": _when(self.review_passed),
             "review_failed": _when(self.review_failed),
+            "tasks_passed": {k: _when(v) for k, v in self.tasks_passed.items()},
+            "task_tries": dict(self.task_tries),
         }
 
     @classmethod
@@ -178,6 +206,8 @@ class LearnerState:
             review_answers=tuple((q, s, bool(r)) for q, s, r in data.get("review_answers", ())),
             review_passed=_parse_when(data.get("review_passed")),
             review_failed=_parse_when(data.get("review_failed")),
+            tasks_passed={k: _parse_when(v) for k, v in (data.get("tasks_passed") or {}).items()},
+            task_tries={k: int(v) for k, v in (data.get("task_tries") or {}).items()},
         )
 
 
@@ -192,6 +222,7 @@ class Event:
     hints_used: int = 0
     misconceptions: tuple[str, ...] = ()
     helped: bool = False
+    task: Task | None = None  # a practice task done; `correct` says whether it was passed
 
 
 def replay(module_id: str, events: list[Event], params: Parameters) -> LearnerState:
@@ -206,6 +237,8 @@ def replay(module_id: str, events: list[Event], params: Parameters) -> LearnerSt
         if event.question is not None and event.question.module_id == module_id:
             state = state.after_answer(event.question, event.correct, event.at, params, event.hints_used,
                                        event.misconceptions, event.helped)
+        elif event.task is not None and event.task.module_id == module_id:
+            state = state.after_task(event.task, event.correct, event.at, params, event.helped, event.misconceptions)
         elif event.lesson is not None and (event.lesson.module_id == module_id
                                            or set(state.pending) & set(event.lesson.fixes)):
             state = state.after_lesson(event.lesson, event.at, params)
