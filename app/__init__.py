@@ -89,6 +89,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .practice import bp as practice_bp
     app.register_blueprint(practice_bp)
 
+    from .employer import bp as employer_bp
+    app.register_blueprint(employer_bp, url_prefix="/employer")
+
+    from .opportunities import bp as opportunities_bp
+    app.register_blueprint(opportunities_bp)
+
+    from .report import bp as report_bp
+    app.register_blueprint(report_bp, url_prefix="/report")
+
     from . import cli
     cli.init_app(app)
 

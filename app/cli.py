@@ -132,7 +132,7 @@ def revoke_badge(badge_id: str, reason: str, by: str) -> None:
                    + ("." if revoked is award else f", which needs {award.level}."))
 
 
-users_cli = AppGroup("users", help="Create tutor and admin accounts.")
+users_cli = AppGroup("users", help="Create tutor, admin and employer accounts.")
 
 
 @users_cli.command("create-tutor")
@@ -149,6 +149,24 @@ def create_tutor(username: str, name: str | None, admin: bool, password: str) ->
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {user.role} '{user.username}'. They can sign in at /sign-in.")
+
+
+@users_cli.command("create-employer")
+@click.argument("username")
+@click.option("--organisation", required=True, help="The employer's organisation (made if it is new).")
+@click.option("--name", help="The name of the person who signs in for it.")
+@click.password_option(help="The password (asked for if not given).")
+def create_employer(username: str, organisation: str, name: str | None, password: str) -> None:
+    """Create an employer's account that offers opportunities for an organisation."""
+    from .auth.accounts import AccountError
+    from .employer import organisations
+
+    try:
+        user = organisations.create_employer(username, password, organisation, name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created employer '{user.username}' for {organisations.organisation_of(user).name}. "
+               "They can sign in at /sign-in.")
 
 
 lti_cli = AppGroup("lti", help="Register VLEs for LTI 1.3 and send grades back.")

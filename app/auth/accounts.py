@@ -162,10 +162,10 @@ def find_by_resume_code(code: str) -> Learner | None:
 
 def sign_in(user: Learner, current: Learner | None) -> None:
     """Sign a user in, first carrying over any progress the browser's guest made."""
-    if current is not None and current.id != user.id and current.is_guest and not user.is_tutor:
+    if current is not None and current.id != user.id and current.is_guest and not user.is_staff:
         carry_over(current, user)
-    # Learners stay signed in on their own device; tutors often use a centre's shared computer.
-    login_user(user, remember=not user.is_tutor)
+    # Learners stay signed in on their own device; tutors and employers often use a shared computer.
+    login_user(user, remember=not user.is_staff)
     user.last_active_at = utcnow()
     db.session.commit()
 
@@ -348,11 +348,19 @@ def export_data(learner: Learner) -> dict:
                     "has_resume_code": learner.resume_code_hash is not None},
         "groups": [{"name": g.name} for g in groups_of(learner)],
     }
-    for table in DATA_TABLES:
+    for table in DATA_TABLES + _employer_tables():
         rows = db.session.scalars(select(table.model).where(table.model.learner_id == learner.id)
                                   .order_by(table.model.id))
         data[table.name] = [{f: _plain(getattr(row, f)) for f in table.fields} for row in rows]
     return data
+
+
+def _employer_tables() -> tuple[DataTable, ...]:
+    """Return the learner's applications and area, kept by the employers' package (which imports this module)."""
+    from ..employer.models import Application, LearnerArea
+
+    return (DataTable("applications", Application, ("applied_to", "message", "status", "applied_at", "status_at")),
+            DataTable("area", LearnerArea, ("district", "given_at")))
 
 
 def delete_learner(learner: Learner) -> None:

@@ -42,7 +42,7 @@ def end_other_sessions(learner: Learner) -> None:
     """End the learner's sessions on every other device, and keep this browser signed in."""
     end_sessions(learner)
     db.session.commit()
-    login_user(learner, remember=not learner.is_tutor)
+    login_user(learner, remember=not learner.is_staff)
 
 
 @event.listens_for(Learner.password_hash, "set", active_history=True)

@@ -68,7 +68,8 @@ def sign_in():
         user = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""))
         if user is not None:
             accounts.sign_in(user, services.current_learner())
-            fallback = url_for("tutor.groups") if user.is_tutor else url_for("learner.home")
+            fallback = url_for("tutor.groups") if user.is_tutor else \
+                url_for("employer.home") if user.role == "employer" else url_for("learner.home")
             return redirect(_safe_next(request.args.get("next")) or fallback)
         wrong = True
     return render_template("auth/sign_in.html", wrong=wrong, username=request.form.get("username", "")), \

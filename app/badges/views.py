@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from engine.model import LEVEL_MEANINGS, LEVELS
 from engine.passport import level_meaning, standing
@@ -307,7 +308,15 @@ def check_passport(code: str):
     rows = [row for row in awards.passport_of(learner) if row.awards]
     return render_template("badges/check_passport.html", found=True, rows=rows,
                            name=learner.display_name or NO_NAME, share=share,
-                           issuer=current_app.config["ISSUER_NAME"])
+                           issuer=current_app.config["ISSUER_NAME"], fits=_employer_fits(learner))
+
+
+def _employer_fits(learner: Learner):
+    """Return, to a signed-in employer only, their open opportunities and whether this passport meets each."""
+    from ..employer import applications, organisations
+
+    organisation = organisations.organisation_of(current_user)
+    return applications.fits_for(organisation, learner.id) if organisation is not None else None
 
 
 @bp.get("/check/badge/<public_id>")
