@@ -91,12 +91,21 @@ def _document(step_response: dict) -> dict:
             }},
             "/me/reviews": {"get": {
                 "summary": "Get the quick reviews due now across every topic",
-                "description": "Skills mastered a while ago come back for a quick question, in every topic, "
-                               "finished ones included: a few at a time, the most faded first, mixed across "
-                               "topics. Answer each as any question. An empty list: nothing is due.",
+                "description": "Skills mastered a while ago come back for a quick question when their spaced "
+                               "review falls due, in every topic, finished ones included: a few at a time, the "
+                               "most faded first, mixed across topics. Answer each as any question. An empty "
+                               "list: nothing is due.",
                 "security": BEARER,
                 "responses": {"200": _json({"type": "object", "properties": {
                     "reviews": {"type": "array", "items": _ref("Step")}}}, "The reviews due"), "401": ERROR},
+            }},
+            "/me/next": {"get": {
+                "summary": "Get the learner's next step in the whole course",
+                "description": "A quick review due anywhere comes first; then the next step in the topic the "
+                               "learner last worked on; then the first topic not finished. A `done` step (its "
+                               "`module` null) means every topic is worked through and nothing is due.",
+                "security": BEARER,
+                "responses": {"200": step_response, "401": ERROR},
             }},
             "/me/skills": {"get": {
                 "summary": "Read the learner's level in every skill",
@@ -132,7 +141,8 @@ def _document(step_response: dict) -> dict:
                     "hints": {"type": "integer"}}},
                 "Step": {"type": "object", "required": ["kind", "module", "reason"], "properties": {
                     "kind": {"enum": ["lesson", "question", "help", "done"]},
-                    "module": {"type": "string"}, "reason": {"type": "string"},
+                    "module": {"type": ["string", "null"], "description": "null only on the course-wide done step"},
+                    "reason": {"type": "string"},
                     "purpose": {"enum": ["learn", "placement", "practice", "review", "remedy", "stuck", "done"]},
                     "skill": {"type": ["string", "null"]},
                     "lesson": {"type": "object", "properties": {
@@ -172,6 +182,8 @@ def _document(step_response: dict) -> dict:
                     "id": {"type": "string"}, "title": {"type": "string"}, "module": {"type": "string"},
                     "level": {"enum": ["not started", "learning", "secure", "mastered"]},
                     "estimate": {"type": "number", "minimum": 0, "maximum": 1},
+                    "review_due": {"type": "boolean",
+                                   "description": "Mastered, and due for a quick review: the level stays"},
                     "answers": {"type": "integer"}}},
             },
         },

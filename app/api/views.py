@@ -10,7 +10,7 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from engine.answers import Answer, AnswerError, display_order, read_answer
-from engine.mastery import estimate, level
+from engine.mastery import due_for_review, estimate, level
 from engine.policies import Step
 
 from .. import services
@@ -18,6 +18,7 @@ from ..badges import awards
 from ..content import current_course, current_parameters
 from ..extensions import db
 from ..models import ApiToken, Learner
+from ..whats_next import course_next
 from . import bp
 from .openapi import openapi_document
 
@@ -88,7 +89,7 @@ def question_data(question) -> dict:
 def step_data(step: Step) -> dict:
     """Return a step with what the learner needs to take it."""
     course = current_course()
-    data = {"kind": step.kind, "module": step.module_id, "reason": step.reason, "purpose": step.purpose,
+    data = {"kind": step.kind, "module": step.module_id or None, "reason": step.reason, "purpose": step.purpose,
             "skill": step.skill_id}
     if step.kind == "lesson":
         lesson = course.lessons[step.lesson_id]
@@ -139,6 +140,13 @@ def next_step(module_id: str):
 def reviews():
     """Return the quick reviews due now across every topic, a few at a time, mixed across topics."""
     return jsonify(reviews=[step_data(step) for step in services.reviews_due(g.learner)])
+
+
+@bp.get("/me/next")
+@learner_required
+def course_next_step():
+    """Return the learner's next step in the whole course: a review due anywhere first, then where they were."""
+    return jsonify(next=step_data(course_next(g.learner)))
 
 
 @bp.post("/lessons/<lesson_id>/read")
@@ -249,6 +257,7 @@ def skills():
                 "id": skill.id, "title": skill.title, "module": module.id,
                 "level": level(skill_state, params, now),
                 "estimate": round(estimate(skill_state, params, now), 4) if skill_state else params.prior,
+                "review_due": due_for_review(skill_state, params, now),
                 "answers": skill_state.attempts if skill_state else 0,
             })
     return jsonify(skills=out)

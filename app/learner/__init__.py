@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learner", __name__)
 
-from . import views  # noqa: E402,F401  (views register themselves on bp)
+from . import reviews, views  # noqa: E402,F401  (views register themselves on bp)

@@ -8,13 +8,15 @@ from flask import abort, redirect, render_template, request, send_from_directory
 
 from engine.answers import Answer, AnswerError, display_order, mark, read_answer
 from engine.loader import IMAGE_SUFFIXES
-from engine.mastery import LEVEL_MEANINGS, LEVELS, level
+from engine.mastery import LEVEL_MEANINGS, LEVELS, due_for_review, level
 from engine.scoring import lesson_progress
 
 from .. import services
+from ..whats_next import resume_module
 from ..badges import awards
 from ..content import current_course, current_parameters
 from . import bp
+from .reviews import SITTING, review_step, sitting_done
 from .words import with_ways_back
 
 
@@ -56,19 +58,20 @@ def _skill_levels(module, state):
     return [(skill, level(state.skills.get(skill.id), params.for_skill(skill.id), now)) for skill in module.skills]
 
 
+def _due_skills(module, state) -> set[str]:
+    """Return the ids of a module's skills that keep their level and are due for a quick review."""
+    now = services.utcnow()
+    params = current_parameters()
+    return {skill.id for skill in module.skills
+            if due_for_review(state.skills.get(skill.id), params.for_skill(skill.id), now)}
+
+
 @bp.get("/")
 def home():
     """Show the modules, and where to carry on."""
     course = current_course()
     learner = services.current_learner()
-    resume = None
-    latest = [r for r in (services.last_answer(learner), services.last_read(learner)) if r is not None]
-    if latest:
-        newest = max(latest, key=lambda r: getattr(r, "answered_at", None) or getattr(r, "read_at"))
-        resume = course.module(newest.module_id)
-        if resume is not None and services.next_step(learner, resume).kind == "done":
-            resume = None  # nothing left to carry on with there
-    return render_template("learner/home.html", modules=course.modules, resume=resume,
+    return render_template("learner/home.html", modules=course.modules, resume=resume_module(learner),
                            reviews=services.reviews_due(learner), course_skills=course.skills,
                            module_titles={m.id: m.title for m in course.modules})
 
@@ -90,6 +93,7 @@ def module(module_id: str):
                            lessons_left=any(not item.read for item in progress),
                            passport=awards.passport_of(learner, [module], {module.id: state})[0],
                            mastered_skills=[skill.id for skill, name in skills if name == "mastered"],
+                           due_skills=_due_skills(module, state),
                            levels=[(name, LEVEL_MEANINGS[name]) for name in LEVELS])
 
 
@@ -174,11 +178,13 @@ def question(question_id: str):
     error = None
     chosen: dict = {}
     hints = _hints_shown(question, request.values.get("hints"))
+    review = sitting_done(request.values.get("review"))  # None unless in a sitting of quick reviews
+    after = {} if review is None else {"review": min(review + 1, SITTING)}
     if request.method == "POST" and request.form.get("action") == "dont_know":
         learner = services.current_learner(create=True)
         recorded = services.record_answer(learner, question, Answer(), hints,
                                           helped=request.form.get("helped") == "yes", dont_know=True)
-        return redirect(url_for("learner.feedback", answer_id=recorded.record.id))
+        return redirect(url_for("learner.feedback", answer_id=recorded.record.id, **after))
     if request.method == "POST" and request.form.get("action") == "hint":
         # "Show a hint" is a button in the answer form, so what the learner has
         # chosen so far comes back with the hint instead of being lost.
@@ -195,7 +201,7 @@ def question(question_id: str):
             learner = services.current_learner(create=True)
             recorded = services.record_answer(learner, question, answer, hints,
                                               helped=request.form.get("helped") == "yes")
-            return redirect(url_for("learner.feedback", answer_id=recorded.record.id))
+            return redirect(url_for("learner.feedback", answer_id=recorded.record.id, **after))
     course = current_course()
     lesson = course.lessons[question.lesson_id]
     module = course.module(question.module_id)
@@ -203,6 +209,8 @@ def question(question_id: str):
     state = services.load_state(learner, module)
     step = services.next_step(learner, module, state)
     this_step = step if step.question_id == question.id else None
+    if review is not None:
+        this_step = review_step(learner, question.id) or this_step
     return render_template(
         "learner/question.html",
         question=question,
@@ -215,6 +223,7 @@ def question(question_id: str):
         hints=hints,
         error=error,
         so_far=chosen,  # not "chosen": the page layout uses that name for the reading settings
+        review=review,
     ), (422 if error else 200)
 
 
@@ -248,8 +257,11 @@ def feedback(answer_id: int):
             if course.lessons[lesson_id] not in remedies:
                 remedies.append(course.lessons[lesson_id])
     step = services.next_step(learner, module)
+    review = sitting_done(request.args.get("review"))
     return render_template(
         "learner/feedback.html",
+        review=review,
+        review_next=url_for("learner.next_review", done=review, after=question.id) if review is not None else None,
         record=record,
         question=question,
         marking=marking,
