@@ -98,7 +98,8 @@ def test_a_later_launch_with_the_right_key_reaches_the_same_learner_and_changes_
     assert [learner.display_name for learner in learners(app)] == ["Sam Taylor"]
 
 
-@pytest.mark.parametrize("wrong_key", ["", keys.new_key(), "not a key", "a" * 42 + "!", "k" * 5000])
+@pytest.mark.parametrize("wrong_key", ["", keys.new_key(), "not a key", "a" * 42 + "!", "k" * 5000],
+                         ids=["missing", "another-key", "not-a-key", "bad-character", "huge"])
 def test_a_launch_with_a_missing_or_wrong_key_gets_a_plain_403_and_makes_or_changes_nothing(app, wrong_key):
     token = new_token(app)
     first_launch(app.test_client(), token)
