@@ -130,21 +130,24 @@ def report(by_population: dict[str, dict[str, dict]], target_rows: list[dict], h
         rows = []
         for name, s in policies.items():
             rows.append([name, _num(s["retention_failure"], 1, True), _num(s["called_not_known"], 1, True),
-                         _num(s["called_at_end"], 0, True), _num(s["known_at_end"], 0, True),
+                         _num(s["called_at_end"], 0, True), _num(s["called_and_known"], 0, True),
+                         _num(s["known_at_end"], 0, True),
                          _num(s["questions_per_skill"], 2), _num(s["questions_per_learner"], 0),
                          _num(s["reviews_per_skill"], 2), _num(s["knower_questions"], 2),
                          f"{_num(s['level_drops_per_learner'], 2)} | {s['level_drops_unexplained']:,}",
                          f"{s['mastered_lost']:,} | {s['mastered_lost_unexplained']:,}",
                          _num(s["help_steps_per_learner"], 1), _num(s["course_days"], 0),
                          _num(s["gap_sittings_per_learner"], 1)])
-        out.append(_table(["policy", "retention failure", "called, not known", "called", "known at end", "Q/skill",
+        out.append(_table(["policy", "retention failure", "called, not known", "called", "called and known",
+                           "known at end", "Q/skill",
                            "Q/learner", "reviews/skill", "Q known@start", "drops/learner | unexplained",
                            "mastered lost | unexplained", "help/learner", "course days", "gap sittings"], rows))
         out.append("")
     out.append("\n".join([
         "retention failure: of the skills a policy calls mastered at the end of the gap, the share the learner had "
         "known and has forgotten. called, not known: the same with skills never known (false mastery still "
-        "standing). called: share of learner-skills called mastered at the end; known at end: truly known then.",
+        "standing). called: share of learner-skills called mastered at the end; called and known: of all "
+        "learner-skills, called mastered and truly known at the end; known at end: truly known then.",
         "Q/skill, Q/learner: questions per learner and skill and per learner, reviews included; reviews/skill: "
         "the engine's review questions, and every question in the gap. Q known@start: questions on a skill known "
         "at the start, reviews included.",

@@ -30,6 +30,7 @@ class WeeksTally:
         self.called_forgotten = 0  # ... known at some point, not any more
         self.called_never_known = 0  # ... never known at all: false mastery still standing
         self.known_end = 0
+        self.called_known = 0  # called mastered at the end and truly known then: what the passport can stand on
         self.knower_pairs = 0
         self.knower_questions = 0
         self.drops = 0
@@ -48,6 +49,7 @@ class WeeksTally:
             self.known_end += record.known_at_end
             if record.called_at_end:
                 self.called += 1
+                self.called_known += record.known_at_end
                 if not record.known_at_end:
                     self.called_forgotten += record.ever_known
                     self.called_never_known += not record.ever_known
@@ -73,6 +75,7 @@ class WeeksTally:
             "called_never_known": ratio(self.called_never_known, self.called),
             "called_at_end": ratio(self.called, self.pairs),
             "known_at_end": ratio(self.known_end, self.pairs),
+            "called_and_known": ratio(self.called_known, self.pairs),
             "questions_per_skill": ratio(self.questions, self.pairs),
             "questions_per_learner": ratio(self.questions, self.learners),
             "reviews_per_skill": ratio(self.reviews, self.pairs),
