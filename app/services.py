@@ -63,10 +63,11 @@ def _save_state(learner: Learner, state: LearnerState, row: LearnerModuleState |
         row.state = state.as_dict()
 
 
-def next_step(learner: Learner | None, module: Module, state: LearnerState | None = None) -> Step:
-    """Return the engine's next step for a learner in a module."""
+def next_step(learner: Learner | None, module: Module, state: LearnerState | None = None,
+              offer_tasks: bool = False) -> Step:
+    """Return the engine's next step for a learner in a module; `offer_tasks` for pages that can show a task."""
     situation = Situation(current_course(), module, state or load_state(learner, module), utcnow(),
-                          current_parameters())
+                          current_parameters(), offer_tasks=offer_tasks)
     return POLICIES[current_app.config["NEXT_STEP_POLICY"]](situation)
 
 

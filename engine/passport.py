@@ -4,7 +4,8 @@ A module's rules (`Module.passport`, from its module.md) list the skills each
 level adds. A level is earned when the level below it is held and its skills
 are mastered: a high estimate, and evidence an employer would accept behind
 each skill (`engine.evidence`: more than one question right unaided, one of
-them hard to guess). Gold also needs a gold review: a mixed
+them hard to guess). In a topic with practice tasks, silver and gold also need one
+task done unaided with no mistakes (`TASK_LEVELS`). Gold also needs a gold review: a mixed
 set of questions on the whole module, started at least a few days after silver
 and passed without help, so gold shows the learner kept what they learned.
 
@@ -26,6 +27,9 @@ from .model import LEVEL_MEANINGS, LEVELS, Module, Skill
 from .progress import LearnerState
 
 RETRY_AFTER_DAYS = 1  # a failed gold review can be taken again after this long
+# In a topic with practice tasks, these levels also need one task passed unaided: an employer reading
+# silver or gold is told the person did the task, not only recognised the right answer.
+TASK_LEVELS = ("silver", "gold")
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,9 @@ class LevelStanding:
     below: str | None  # the level this one builds on
     below_held: bool
     review: ReviewStanding | None  # gold only
+    # Silver and gold in a topic with practice tasks need one passed unaided (TASK_LEVELS).
+    task_needed: bool = False
+    tasks_passed: tuple[tuple[str, datetime], ...] = ()  # (task id, when), the module's tasks passed unaided
 
     @property
     def missing(self) -> tuple[SkillShown, ...]:
@@ -105,10 +112,15 @@ class LevelStanding:
         return tuple(s for s in self.skills if not s.mastered)
 
     @property
+    def task_missing(self) -> bool:
+        """Say whether the level still needs a practice task passed unaided."""
+        return self.task_needed and not self.tasks_passed
+
+    @property
     def met(self) -> bool:
         """Say whether the rule is met now."""
         review_ok = self.review is None or self.review.passed_at is not None
-        return self.below_held and not self.missing and review_ok
+        return self.below_held and not self.missing and review_ok and not self.task_missing
 
     @property
     def valid(self) -> bool:
@@ -123,6 +135,8 @@ class LevelStanding:
             parts.append(f"get {self.below}")
         if names:
             parts.append(f"master {'this skill' if len(self.skills) == 1 else 'these skills'}: {names}")
+        if self.task_needed:
+            parts.append("do a practice task on your own with no mistakes")
         text = "To get {}: {}.".format(self.level, ", then ".join(parts) if parts else "finish the topic")
         if self.review is not None:
             days = self.review.after_days
@@ -163,7 +177,10 @@ def standing(module: Module, state: LearnerState, params: Parameters, held: Mapp
                 failed_at=state.review_failed,
                 skills_ready=all(s.mastered for s in shown),
             )
-        result.append(LevelStanding(level, tuple(shown), held.get(level), below, below_held, review))
+        tasks_passed = tuple((task.id, state.tasks_passed[task.id]) for task in module.tasks
+                             if task.id in state.tasks_passed)
+        result.append(LevelStanding(level, tuple(shown), held.get(level), below, below_held, review,
+                                    bool(module.tasks) and level in TASK_LEVELS, tasks_passed))
     return tuple(result)
 
 
@@ -190,6 +207,9 @@ def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
                               "answers": evidence_rule.as_data(s.shown),
                               "summary": evidence_rule.describe(s.shown)}
                              for s in level_standing.skills]}
+    if level_standing.task_needed:
+        data["tasks"] = [{"id": task_id, "passed_at": at.isoformat(), "unaided": True}
+                         for task_id, at in level_standing.tasks_passed]
     review = level_standing.review
     if review is not None and review.passed_at is not None:
         data["review"] = {"passed_at": review.passed_at.isoformat(), "questions": len(state.review_answers),
@@ -224,6 +244,8 @@ def next_move(standings: tuple[LevelStanding, ...], now: datetime) -> str:
             names = ", ".join(f"“{s.skill.title}”" for s in level_standing.missing[:2])
             more = " and more" if len(level_standing.missing) > 2 else ""
             return f"Next: practise {names}{more} to get {level_standing.level}."
+        if level_standing.task_missing:
+            return f"Next: do a practice task on your own, with no mistakes, to get {level_standing.level}."
         review = level_standing.review
         if review is not None and review.passed_at is None:
             if review.under_way:

@@ -18,6 +18,7 @@ from .mastery import MASTERED, SECURE, Parameters, due_for_review, estimate, is_
 from .model import Course, Lesson, Module, Question
 from .progress import LearnerState
 from .scoring import is_stuck, next_question
+from .tasks.offer import task_for_the_passport, task_step, task_to_show_a_skill
 
 NOT_AGAIN_WITHIN = 3  # a question is not asked again within this many steps
 PLACEMENT_QUESTIONS = 2  # questions a learner may use to show they already know a skill
@@ -30,12 +31,13 @@ EVIDENCE_BONUS = 1.0  # bits: a question that adds to the evidence beats any oth
 class Step:
     """What the learner does next, and why, in words they understand."""
 
-    kind: str  # "lesson", "question", "help" or "done"
+    kind: str  # "lesson", "question", "task", "help" or "done"
     module_id: str
     reason: str
     lesson_id: str | None = None
     question_id: str | None = None
     skill_id: str | None = None
+    task_id: str | None = None  # a practice task (engine.tasks), for a "task" step
     purpose: str = ""  # "learn", "placement", "practice", "review", "remedy", "stuck", "done"
 
 
@@ -48,6 +50,9 @@ class Situation:
     state: LearnerState
     now: datetime
     params: Parameters = field(default_factory=Parameters)
+    # Whoever follows the steps can show practice tasks (the learner's pages can; the benchmark's
+    # simulated learners and the API cannot yet), so a "task" step may be offered.
+    offer_tasks: bool = False
 
     def estimate(self, skill_id: str) -> float:
         """Return the current chance the learner knows a skill."""
@@ -247,6 +252,13 @@ def adaptive(situation: Situation) -> Step:
                 return _ask(situation, question, f"You learned “{_skill_title(situation, skill_id)}” a while ago. "
                                                  "Here is a quick question to keep it fresh.", "review")
 
+    # 3b. Doing well with a skill that is taught but not mastered: a practice task settles it
+    #     (engine.tasks.offer), with fewer questions than more questions would.
+    task = task_to_show_a_skill(situation) if situation.offer_tasks else None
+    if task is not None:
+        return task_step(situation, task, f"You are doing well with “{_skill_title(situation, task.skills[0])}”. "
+                                          "Now try it for real in a safe, pretend practice task.")
+
     # 4. Practise what is shaky among the skills already taught, before anything new; and a skill
     #    whose lesson was skipped still needs its evidence.
     candidates = [s for s in skill_ids if not mastered[s] and s not in state.help_offered
@@ -307,6 +319,11 @@ def adaptive(situation: Situation) -> Step:
                 return _ask(situation, question,
                             f"One more question on “{_skill_title(situation, skill_id)}” to finish the topic.",
                             "practice")
+    # 7. The passport needs a practice task passed, and none is yet.
+    task = task_for_the_passport(situation) if situation.offer_tasks else None
+    if task is not None:
+        return task_step(situation, task, "To finish this topic for your passport, do one practice task on your "
+                                          "own. It is safe and pretend.")
     if all(mastered.values()):
         return Step("done", module.id, "You have shown every skill in this topic. Well done.", purpose="done")
     return Step("done", module.id,

@@ -48,6 +48,8 @@ def _step_url(step) -> str:
         return url_for("learner.question", question_id=step.question_id)
     if step.kind == "help":
         return url_for("learner.help", module_id=step.module_id, skill=step.skill_id)
+    if step.kind == "task":
+        return url_for("practice.task", module_id=step.module_id, task_id=step.task_id)
     return url_for("learner.module", module_id=step.module_id, _anchor="finished")
 
 
@@ -83,7 +85,7 @@ def module(module_id: str):
     learner = services.current_learner()
     state = services.load_state(learner, module)
     progress = [lesson_progress(lesson, state) for lesson in module.path_lessons]
-    step = services.next_step(learner, module, state)
+    step = services.next_step(learner, module, state, offer_tasks=True)
     skills = _skill_levels(module, state)
     course = current_course()
     return render_template("learner/module.html", module=module, progress=progress, step=step,
@@ -118,7 +120,7 @@ def start_module(module_id: str):
 def continue_module(module_id: str):
     """Take the learner to the engine's next step in a module."""
     module = _module_or_404(module_id)
-    return redirect(_step_url(services.next_step(services.current_learner(), module)))
+    return redirect(_step_url(services.next_step(services.current_learner(), module, offer_tasks=True)))
 
 
 @bp.route("/modules/<module_id>/help", methods=["GET", "POST"])
@@ -256,7 +258,7 @@ def feedback(answer_id: int):
         for lesson_id in course.remedies.get(tag, ()):
             if course.lessons[lesson_id] not in remedies:
                 remedies.append(course.lessons[lesson_id])
-    step = services.next_step(learner, module)
+    step = services.next_step(learner, module, offer_tasks=True)
     review = sitting_done(request.args.get("review"))
     return render_template(
         "learner/feedback.html",

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import AnswerRecord, Learner, LearnerModuleState
 from engine.answers import display_order
 from tests.conftest import csrf_token
+from tests.integration.practice_steps import task_fields
 
 
 def course_of(app):
@@ -67,7 +68,7 @@ def test_looking_around_creates_no_learner(app, client):
 
 def walk(client, course, module_id: str, choose, max_steps: int = 300) -> dict:
     """Follow the engine's Continue through a module as a learner would; count what happened."""
-    counts = {"questions": 0, "right": 0, "lessons": 0, "help": 0, "finished": False, "purposes": []}
+    counts = {"questions": 0, "right": 0, "lessons": 0, "help": 0, "tasks": 0, "finished": False, "purposes": []}
     for _ in range(max_steps):
         location = client.get(f"/modules/{module_id}/continue").location
         if location.endswith("#finished"):
@@ -85,6 +86,13 @@ def walk(client, course, module_id: str, choose, max_steps: int = 300) -> dict:
             feedback = client.get(response.location)
             counts["questions"] += 1
             counts["right"] += "Right!" in feedback.text
+        elif location.startswith(f"/modules/{module_id}/practice/"):
+            # A practice task: done right by a learner who answers right, with mistakes by anyone else.
+            task = course.tasks[location.rsplit("/", 1)[1]]
+            fields = task_fields(task, right=choose is right_fields)
+            response = client.post(location, data={**fields, "csrf_token": csrf_token(page.text)})
+            assert response.status_code == 302, response.text[:500]
+            counts["tasks"] += 1
         else:
             assert location.startswith(f"/modules/{module_id}/help"), location
             counts["help"] += 1
@@ -104,7 +112,7 @@ def test_a_learner_follows_the_engine_through_a_module_to_the_end(app, client):
     with app.app_context():
         states = db.session.scalars(select(LearnerModuleState)).all()
         assert [s.module_id for s in states] == ["passwords"]
-        assert count(app, AnswerRecord) == counts["questions"]
+        assert count(app, AnswerRecord) == counts["questions"] + counts["tasks"]
 
 
 def test_a_learner_who_knows_it_all_finishes_in_far_fewer_questions_than_one_who_guesses(app, client):
