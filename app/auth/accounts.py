@@ -193,7 +193,8 @@ def carry_over(guest: Learner, into: Learner) -> None:
             learner_id=into.id, question_id=record.question_id, module_id=record.module_id,
             skill_id=record.skill_id, kind=record.kind, response=record.response, given=record.given,
             correct=record.correct, hints_used=record.hints_used, helped=record.helped,
-            misconceptions=record.misconceptions, answered_at=record.answered_at))
+            misconceptions=record.misconceptions, answered_at=record.answered_at,
+            task_id=record.task_id, steps=record.steps))
     read_already = set(db.session.scalars(select(LessonRead.lesson_id).where(LessonRead.learner_id == into.id)))
     for read in db.session.scalars(select(LessonRead).where(LessonRead.learner_id == guest.id)):
         if read.lesson_id not in read_already:
@@ -240,6 +241,11 @@ def rebuild_states(learner: Learner) -> None:
         if lesson is not None:
             events.append(Event(read.read_at, lesson=lesson))
     for record in db.session.scalars(select(AnswerRecord).where(AnswerRecord.learner_id == learner.id)):
+        task = course.tasks.get(record.task_id) if record.task_id else None
+        if task is not None:
+            events.append(Event(record.answered_at, task=task, correct=record.correct,
+                                misconceptions=tuple(record.misconceptions or ()), helped=record.helped))
+            continue
         question = course.questions.get(record.question_id)
         if question is not None:
             events.append(Event(record.answered_at, question=question, correct=record.correct,

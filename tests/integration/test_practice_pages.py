@@ -159,3 +159,32 @@ def test_the_answer_record_is_never_changed_by_another_try(app, client):
     assert [(r.correct, r.steps["two_step"]) for r in records(app)] == [(False, False), (True, True)]
     with app.app_context():
         assert db.session.scalar(select(func.count(AnswerRecord.id))) == 2
+
+
+def test_a_guests_tries_move_to_their_account_when_they_sign_in_and_still_count(app, client):
+    from tests.integration.test_accounts import save_account, sign_in
+
+    assert save_account(client).status_code == 302
+    laptop = app.test_client()
+    send(laptop, INBOX, **right_inbox(app))  # a guest on another computer does the inbox task
+    assert sign_in(laptop).status_code == 302
+    [record] = records(app)
+    with app.app_context():
+        owner = db.session.scalar(select(LearnerModuleState.learner_id))
+        state = db.session.scalar(select(LearnerModuleState.state))
+    assert record.learner_id == owner and record.task_id == "sort-the-inbox" and record.steps == {
+        m.id: {"verdict": "scam" if m.scam else "safe", **({"clue": m.clue, "action": m.actions[0]} if m.scam else {})}
+        for m in course_of(app).tasks["sort-the-inbox"].scenario.messages}
+    assert list(state["tasks_passed"]) == ["sort-the-inbox"]
+    assert [s[0] for s in state["skills"]["spot-scams"]["shown"]] == ["sort-the-inbox"]
+
+
+def test_a_learner_following_the_engine_through_passwords_does_a_task_and_silver_records_it(app, client):
+    from app.models import Award
+    from tests.integration.test_learner_flow import right_fields, walk
+
+    counts = walk(client, course_of(app), "passwords", right_fields)
+    assert counts["finished"] and counts["tasks"] >= 1
+    with app.app_context():
+        silver = db.session.scalar(select(Award).where(Award.level == "silver"))
+    assert silver is not None and [t["id"] for t in silver.evidence["tasks"]]
