@@ -8,6 +8,7 @@ from engine.export import course_data
 from engine.loader import load_course
 from engine.mastery import Parameters
 from engine.progress import Event, LearnerState, replay
+from engine.tasks import KINDS
 
 INBOX_TASK = """\
 ---
@@ -61,7 +62,7 @@ def test_a_good_task_file_loads_into_its_module_with_the_tutors_feedback(write_c
 def test_a_misspelt_kind_is_reported_on_its_line_with_a_suggestion(write_content, good_module):
     _, found = problems(write_content, good_module, INBOX_TASK.replace("kind: inbox", "kind: inbx"))
     assert any(p.startswith("content/") is False and p.endswith(":3: unknown kind of task 'inbx' (did you mean "
-                                                               "'inbox'?): use one of sign-up, inbox")
+                                                               "'inbox'?): use one of " + ", ".join(KINDS))
                for p in found), found
 
 
