@@ -12,9 +12,10 @@ $(VENV)/bin/python:
 install: $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -e .
 
-## Install the app, build the database and serve the modules on http://$(HOST):$(PORT)/
+## Install the app, build the database, start the background worker and serve the modules on http://$(HOST):$(PORT)/
 run: install
 	$(VENV)/bin/flask --app wsgi db upgrade
+	$(VENV)/bin/flask --app wsgi worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need (Chromium, PostgreSQL, Python packages) and run every test

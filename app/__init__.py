@@ -101,6 +101,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
     cli.init_app(app)
 
+    from . import worker
+    worker.init_app(app)  # after the areas, whose background work it registers
+
     @app.template_global()
     def skill_title(skill_id: str) -> str:
         """Return the name learners see for a skill."""

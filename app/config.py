@@ -74,6 +74,11 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         # database, shared by every worker and app server; or Redis: redis://localhost:6379.
         # Never "memory://" in service: each worker would count apart, and let through more.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "database://"),
+        # The background worker's queue (grades to VLEs): blank for a SQLite file in the instance
+        # folder (one machine); redis://host:6379/0 for several app servers; "immediate" runs each
+        # task inside the request (tests only). REDIS_URL is used when this is blank.
+        "TASK_QUEUE": os.environ.get("TASK_QUEUE", ""),
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # How many proxies (such as nginx) sit in front of the app, so the learner's own
         # address is used for limits and the public address for links. 0: none.
         "PROXIES": int(os.environ.get("PROXIES", "0")),

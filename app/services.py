@@ -19,10 +19,11 @@ from engine.progress import LearnerState
 from engine.reviews import reviews_due as course_reviews
 
 from .badges.awards import award_due
-from .lti.grades import queue_score, send_due
+from .lti.grades import queue_score, send_learner_scores
 from .content import current_course, current_parameters
 from .extensions import db
 from .models import AnswerRecord, Award, HelpSession, Learner, LearnerModuleState, LessonRead, utcnow
+from .worker import run_later
 
 
 def current_learner(create: bool = False) -> Learner | None:
@@ -184,7 +185,7 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     scores = queue_score(learner, module, state, now) if module is not None else []
     db.session.commit()
     if scores:
-        send_due(learner_id=learner.id)  # a failure stays queued for `flask lti send-scores`
+        run_later(send_learner_scores, learner.id)  # the worker talks to the VLE, never the answer
     return Recorded(record, marking, state, awards)
 
 

@@ -1,8 +1,11 @@
 """Scores back to the VLE's gradebook (LTI Assignment and Grade Services), through a kept queue.
 
-When a learner's mastery of a launched module changes, a score is queued in the same
-transaction as the answer, then sent. A VLE that is down or slow does not lose it:
-`flask lti send-scores` (run every few minutes from cron) retries with growing waits.
+When a learner's mastery of a launched module changes, a score is kept in the same
+transaction as the answer, and the background worker (`flask worker`) is asked to send it,
+so a VLE that is down or slow never holds a learner up. If the VLE fails, the worker tries
+again with growing waits (Huey's retries); its sweep every few minutes, or
+`flask lti send-scores`, sends anything still waiting, such as scores queued while the
+worker's queue was out of reach.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from huey import crontab
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
@@ -22,11 +26,33 @@ from engine.scoring import module_score
 from ..content import current_parameters
 from ..extensions import db
 from ..models import Learner, utcnow
+from ..worker import background
 from .models import LtiGradeLink, LtiPlatform, LtiScore
 from .tool import ServiceConnector, ToolConf
 
 MAX_TRIES = 12
 FIRST_WAIT = timedelta(minutes=1)  # then 2, 4, 8 ... minutes, at most a day
+
+
+class ScoreNotSent(Exception):
+    """A VLE did not take a score: raised in the worker so that Huey tries again later."""
+
+
+@background(retries=MAX_TRIES, retry_delay=int(FIRST_WAIT.total_seconds()), retry_backoff=2)
+def send_learner_scores(learner_id: int) -> None:
+    """Send a learner's waiting scores now, whenever they were due; raise if any failed, to be tried again."""
+    sent, failed = send_due(learner_id=learner_id, due_only=False)
+    if failed:
+        raise ScoreNotSent(f"{failed} score(s) for learner {learner_id} not sent; trying again later")
+
+
+@background(periodic=crontab(minute="*/5"))
+def sweep_scores() -> None:
+    """Send every score that is due, and clear expired LTI values: what `flask lti send-scores` does."""
+    from .tool import DatabaseStorage
+
+    send_due()
+    DatabaseStorage.clear_expired()
 
 
 def queue_score(learner: Learner, module: Module, state: LearnerState, now: datetime) -> list[LtiScore]:
@@ -49,12 +75,17 @@ def queue_score(learner: Learner, module: Module, state: LearnerState, now: date
     return queued
 
 
-def send_due(now: datetime | None = None, limit: int = 200, learner_id: int | None = None) -> tuple[int, int]:
-    """Send queued scores that are due, oldest first; return (sent, failed). Only the newest per gradebook is sent."""
+def send_due(now: datetime | None = None, limit: int = 200, learner_id: int | None = None,
+             due_only: bool = True) -> tuple[int, int]:
+    """Send queued scores that are due, oldest first; return (sent, failed). Only the newest per gradebook is sent.
+
+    `due_only=False` sends waiting scores whatever their next try time: the worker's own retries keep time then.
+    """
     now = now or utcnow()
-    query = (select(LtiScore).where(LtiScore.sent_at.is_(None), LtiScore.next_try_at <= now,
-                                    LtiScore.tries < MAX_TRIES)
+    query = (select(LtiScore).where(LtiScore.sent_at.is_(None), LtiScore.tries < MAX_TRIES)
              .order_by(LtiScore.grade_link_id, LtiScore.id.desc()))
+    if due_only:
+        query = query.where(LtiScore.next_try_at <= now)
     if learner_id is not None:
         query = query.join(LtiGradeLink).where(LtiGradeLink.learner_id == learner_id)
     sent = failed = 0

@@ -16,7 +16,8 @@ from ..content import current_course
 from ..extensions import db
 from ..models import Group, GroupTutor, Learner, Membership, utcnow
 from .. import services
-from .grades import queue_score, send_due
+from ..worker import run_later
+from .grades import queue_score, send_learner_scores
 from . import binding
 from .models import LtiCourse, LtiGradeLink, LtiLogin, LtiResourceLink, LtiUsedNonce, LtiUser
 from .tool import find_platform
@@ -129,7 +130,7 @@ def _accept(message, data: dict, login: LtiLogin) -> Person:
         _grade_link(platform.id, learner, sub, data)
     db.session.commit()
     if not instructor:
-        send_due(learner_id=learner.id)
+        run_later(send_learner_scores, learner.id)
     return Person(learner, instructor, group_id, platform.id)
 
 
