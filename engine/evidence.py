@@ -125,8 +125,13 @@ def describe(shown: Iterable[Shown]) -> str:
     chance = luck(shown)
     odds = f"; the chance of getting them all right by guessing is about 1 in {_round_odds(1 / chance):,}" \
         if total > 1 and chance > 1e-9 else ""
-    return (f"{total} different question{'s' if total != 1 else ''} answered right without help "
-            f"({', '.join(parts)}), on {dates}{odds}.")
+    tasks = sum(1 for s in shown if s.kind == TASK_KIND)
+    things = []
+    if total - tasks:
+        things.append(f"{total - tasks} different question{'s' if total - tasks != 1 else ''} answered right")
+    if tasks:
+        things.append(f"{tasks} practice task{'s' if tasks != 1 else ''} done right")
+    return f"{' and '.join(things)} without help ({', '.join(parts)}), on {dates}{odds}."
 
 
 def _round_odds(odds: float) -> int:

@@ -25,7 +25,10 @@ def test_a_task_counts_as_one_hard_to_guess_answer_and_one_more_question_makes_e
     assert task.hard and not evidence.enough([task])
     question = evidence.Shown("pw-scam-signs", "single", NOW, 0.25)
     assert evidence.enough([task, question])
-    assert "1 practice task" in evidence.describe([task, question])
+    said = evidence.describe([task, question])
+    assert said.startswith("1 different question answered right and 1 practice task done right without help (")
+    kinds = said.split("(", 1)[1].split(")", 1)[0].split(", ")
+    assert sorted(kinds) == ["1 choice question", "1 practice task"]
 
 
 def read_everything(state: LearnerState) -> LearnerState:
