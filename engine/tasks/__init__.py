@@ -8,10 +8,11 @@ A new kind is one new file in this folder and one line in `KINDS`.
 from __future__ import annotations
 
 from .bank import Bank
+from .files import Files
 from .inbox import Inbox
 from .kind import Found, Outcome, StepsError, TaskKind
 from .sign_up import SignUp
 
-KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (SignUp(), Inbox(), Bank())}
+KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (SignUp(), Inbox(), Bank(), Files())}
 
 __all__ = ["KINDS", "Found", "Outcome", "StepsError", "TaskKind"]

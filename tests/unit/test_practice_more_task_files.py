@@ -99,3 +99,66 @@ def test_a_standing_order_to_someone_not_in_its_payees_is_reported(write_content
     _, found = load(write_content, good_module, text)
     assert reported(found, 26, "'to' is one of Priya, not 'Sam'"), found
     assert reported(found, 30, "'day' must be a whole number from 1 to 28, not '31'"), found
+
+
+FILES_TASK = """\
+---
+id: files-practice
+kind: files
+title: Save a pretend file
+skills: [strong-passwords]
+save:
+  document: A letter about bins.
+  folders:
+    - id: letters
+      name: Letters
+      files: [Old letter.docx]
+    - id: photos
+      name: Photos
+  folder: letters
+  name words: [bin, bins]
+  good name: Bin letter May
+formats:
+  - id: send
+    purpose: Send it so it cannot easily be changed.
+    format: pdf
+---
+
+This is pretend practice.
+"""
+
+
+def test_a_good_file_list_task_loads_with_its_folders_and_purposes(write_content, good_module):
+    course, found = load(write_content, good_module, FILES_TASK)
+    assert found == []
+    files = course.tasks["files-practice"].scenario
+    assert [f.id for f in files.save.folders] == ["letters", "photos"] and files.save.folders[1].files == ()
+    assert [(p.id, p.format) for p in files.formats] == [("send", "pdf")] and files.letter is None
+
+
+def test_a_right_folder_that_is_not_listed_is_reported_on_its_line(write_content, good_module):
+    _, found = load(write_content, good_module, FILES_TASK.replace("folder: letters", "folder: letter"))
+    assert reported(found, 14, "'folder' is one of letters, photos, not 'letter' (did you mean 'letters'?)"), found
+
+
+def test_a_format_other_than_pdf_or_word_is_reported_on_its_line(write_content, good_module):
+    _, found = load(write_content, good_module, FILES_TASK.replace("format: pdf", "format: odt"))
+    assert reported(found, 20, "'format' is one of pdf, word, not 'odt'"), found
+
+
+def test_a_good_name_without_any_name_word_is_reported(write_content, good_module):
+    _, found = load(write_content, good_module, FILES_TASK.replace("good name: Bin letter May", "good name: Letter"))
+    assert reported(found, 16, "the 'good name' must have one of the 'name words' in it: bin, bins"), found
+
+
+def test_a_file_list_task_with_nothing_to_do_is_reported(write_content, good_module):
+    text = FILES_TASK[:FILES_TASK.index("save:")] + FILES_TASK[FILES_TASK.index("---\n\nThis"):]
+    course, found = load(write_content, good_module, text)
+    assert reported(found, 1, "the task has nothing to do: add 'save', 'formats' or 'letter'"), found
+    assert "files-practice" not in course.tasks
+
+
+def test_a_letter_with_paragraphs_not_in_a_list_is_reported(write_content, good_module):
+    text = FILES_TASK.replace("formats:", "letter:\n  heading: Hello\n  paragraphs:\n    one: two\nformats:")
+    _, found = load(write_content, good_module, text)
+    assert reported(found, 19, "'paragraphs' must list some words, like [first, second]"), found
