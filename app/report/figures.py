@@ -79,7 +79,7 @@ def report() -> list[Table]:
     titles = {m.id: m.title for m in course.modules}
     topic_order = {m.title: n for n, m in enumerate(course.modules)}
     started, awards, centres, areas = _started(), _awards(), _centres(), _areas()
-    by_level = lambda key: (key[0], LEVELS.index(key[1]) if key[1] in LEVELS else 9)  # noqa: E731
+    by_level = lambda key: (key[0], LEVELS.index(key[1].lower()) if key[1].lower() in LEVELS else 9)  # noqa: E731
 
     tables = [
         _table("started-by-month", "Learners who started, by month",
@@ -87,11 +87,11 @@ def report() -> list[Table]:
                ("Month",), "Learners", Counter((month_of(when),) for _, when in started)),
         _table("levels-by-month", "Levels awarded, by month",
                "Passport levels awarded and not revoked, by month and level.",
-               ("Month", "Level"), "Levels", Counter((month_of(when), level) for _, _, level, when in awards),
+               ("Month", "Level"), "Levels", Counter((month_of(when), level.capitalize()) for _, _, level, when in awards),
                order=by_level),
         _table("levels-by-topic", "Levels awarded, by topic",
                "Passport levels awarded and not revoked, by topic and level.", ("Topic", "Level"), "Levels",
-               Counter((titles.get(module_id, module_id), level) for _, module_id, level, _ in awards),
+               Counter((titles.get(module_id, module_id), level.capitalize()) for _, module_id, level, _ in awards),
                order=lambda key: (topic_order.get(key[0], len(topic_order)), by_level(key))),
         _table("started-by-centre", "Learners who started, by centre",
                "By the tutor’s group each learner joined (a learner in two groups counts in each).",

@@ -20,7 +20,7 @@ from tests.conftest import csrf_token
 from tests.integration.test_learner_flow import answer, course_of, wrong_fields
 
 PASSWORD = "teapot river purple"
-USERNAMES = {"learner": "lou.learner", "tutor": "tom.tutor", "admin": "ada.admin"}
+USERNAMES = {"learner": "lou.learner", "tutor": "tom.tutor", "admin": "ada.admin", "employer": "eve.employer"}
 
 # Ids no row can have: negative, zero, just past PostgreSQL's INTEGER, SQLite's and PostgreSQL's BIGINT, and beyond.
 HOSTILE_IDS = [-1, 0, 2**31, 2**63 - 1, 2**63, 2**64, 10**40]
@@ -88,9 +88,32 @@ def build_site(app: Flask) -> Site:
         learner = db.session.scalar(select(Learner).where(Learner.username == USERNAMES["learner"]))
         site.ids["learner"] = learner.id
         site.ids["answer"] = db.session.scalar(select(AnswerRecord.id).where(AnswerRecord.learner_id == learner.id))
+        site.ids.update(_add_employer(learner.id))
         assert db.session.scalar(select(Group.id)) == group.id
     assert site.ids["answer"], "the learner's answer was not saved"
     return site
+
+
+def _add_employer(learner_id: int) -> dict[str, int]:
+    """Add an employer with an opportunity the learner applied to (their passport holds the level it needs)."""
+    from datetime import timedelta
+
+    from app.content import current_course
+    from app.employer import applications, organisations
+    from app.employer.models import Opportunity
+    from app.models import Award, utcnow
+
+    employer = organisations.create_employer(USERNAMES["employer"], PASSWORD, "Eve's Bakery", "Eve")
+    module_id = current_course().modules[0].id
+    opportunity = Opportunity(organisation_id=organisations.organisation_of(employer).id, kind="job", title="Baker",
+                              place="Bootle", closes_on=utcnow().date() + timedelta(days=30),
+                              levels={module_id: "bronze"})
+    db.session.add(opportunity)
+    db.session.add(Award(learner_id=learner_id, recipient_number=learner_id, module_id=module_id, level="bronze",
+                         evidence={"skills": []}))
+    db.session.commit()
+    application = applications.apply(db.session.get(Learner, learner_id), opportunity, "Hello", "Lou")
+    return {"employer": employer.id, "opportunity": opportunity.id, "application": application.id}
 
 
 def json_body(value) -> str:

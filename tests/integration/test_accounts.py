@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from app.auth import accounts
+from app.employer import organisations
 from app.extensions import db
 from app.models import AnswerRecord, Award, Group, Learner, LearnerModuleState, Membership
 from tests.conftest import csrf_token
@@ -254,12 +255,12 @@ def protected_rules(app):
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         role = getattr(view, "required_role", None)
-        if rule.endpoint.startswith(("tutor.", "admin.")):
-            assert role in ("tutor", "admin"), f"{rule.rule} ({rule.endpoint}) has no role check"
+        if rule.endpoint.startswith(("tutor.", "admin.", "employer.", "report.")):
+            assert role in ("tutor", "admin", "employer"), f"{rule.rule} ({rule.endpoint}) has no role check"
         if role is not None:
             rules.append((rule, role))
     endpoints = {rule.endpoint for rule, _ in rules}
-    assert {"lti.platforms", "tutor.group", "admin.users"} <= endpoints, endpoints
+    assert {"lti.platforms", "tutor.group", "admin.users", "employer.home", "report.report"} <= endpoints, endpoints
     return rules
 
 
@@ -283,9 +284,15 @@ def test_every_tutor_and_admin_address_checks_the_role(app, client):
     save_account(learner, "learner.lou")
     tutor = app.test_client()
     sign_in(tutor, "tutor.ann")
+    with app.app_context():
+        organisations.create_employer("employer.eve", PASSWORD, "Sefton Care", "Eve")
+    employer = app.test_client()
+    sign_in(employer, "employer.eve")
     for rule, role in protected_rules(app):
         url = example_url(rule)
         if "GET" in rule.methods:
             assert learner.get(url).status_code == 403, url
-            if role == "admin":
+            if role in ("admin", "employer"):
                 assert tutor.get(url).status_code == 403, url
+            if role in ("tutor", "admin"):
+                assert employer.get(url).status_code == 403, url
