@@ -47,6 +47,7 @@ def task(module_id: str, task_id: str):
     kind = KINDS[task.kind]
     error = warning = None
     so_far: dict = {}
+    problems: dict = {}  # a pretend form's own checks, each said next to its box
     if request.method == "POST":
         fields = {name: values for name, values in request.form.to_dict(flat=False).items()
                   if name not in PAGE_FIELDS}
@@ -56,6 +57,7 @@ def task(module_id: str, task_id: str):
                 steps = kind.read_steps(task.scenario, fields)
             except StepsError as exc:
                 error = str(exc)
+                problems = getattr(exc, "fields", {})
                 # Choices come back so nothing is chosen twice; what was typed does not (it may be a password).
                 so_far = {name: values for name, values in fields.items() if name != "password"}
             else:
@@ -66,7 +68,7 @@ def task(module_id: str, task_id: str):
                                         try_id=tried.record.id))
     status = 422 if error or warning else 200
     return render_template("practice/task.html", module=module, task=task, kind=kind, error=error,
-                           warning=warning, so_far=so_far), status
+                           warning=warning, so_far=so_far, problems=problems), status
 
 
 @bp.get("/modules/<module_id>/practice/<task_id>/tries/<int:try_id>")
