@@ -53,41 +53,67 @@ def fit(output: str | None) -> None:
     """Refit each skill's mastery settings, and each question's guess and slip, from the answer record.
 
     The answer table is read one skill at a time, in order, a thousand rows at a time, and at most
-    FIT_LEARNERS learners a skill: memory stays the same however many answers are stored.
+    FIT_LEARNERS learners a skill: memory stays the same however many answers are stored. Nothing
+    is written until every skill is fitted, and each file is replaced whole, so stopping it
+    (Ctrl-C) leaves the old files as they were and it can simply be run again.
     """
+    import sys
     from datetime import date
     from pathlib import Path
 
     from engine.fit import fit_questions, fit_skill, parameters_markdown
 
     from .content import current_course, current_parameters
-    from .fitting import skill_sequences
+    from .fitting import skill_blocks
 
     course, params = current_course(), current_parameters()
     root = Path(output) if output else Path(current_app.config["CONTENT_DIR"])
-    for module in course.modules:
-        results, questions = [], []
-        for skill in module.skills:
-            sequences = skill_sequences(course, params, skill.id)
-            result = fit_skill(skill.id, sequences, params.for_skill(skill.id))
-            results.append(result)
+    skills = [(module, skill) for module in course.modules for skill in module.skills]
+    fitted: dict[str, list] = {module.id: [] for module in course.modules}
+    measured: dict[str, list] = {module.id: [] for module in course.modules}
+    report = []
+    with click.progressbar(skills, label="Fitting skills", show_pos=True, file=sys.stderr,
+                           item_show_func=lambda item: item and f"{item[0].id}/{item[1].id}") as bar:
+        for module, skill in bar:
+            blocks = skill_blocks(course, params, skill.id)
+            result = fit_skill(skill.id, blocks, params.for_skill(skill.id))
+            fitted[module.id].append(result)
             if result.log_likelihood is None:
-                click.echo(f"{module.id}/{skill.id}: {result.answers} answers from {result.learners} learners, "
-                           "too few to fit; settings kept")
+                report.append(f"{module.id}/{skill.id}: {result.answers} answers from {result.learners} learners, "
+                              "too few to fit; settings kept")
                 continue
             p = result.params
-            click.echo(f"{module.id}/{skill.id}: prior {p.prior:g}, learn {p.learn:g}, slip {p.slip:g} from "
-                       f"{result.answers} answers by {result.learners} learners (log-likelihood "
-                       f"{result.baseline_log_likelihood:.1f} -> {result.log_likelihood:.1f})")
-            for measured in fit_questions(sequences, p):
-                questions.append(measured)
-                click.echo(f"  {measured.question_id}: guess {measured.guess:g}, slip {measured.slip:g} "
-                           f"from {measured.answers} answers")
+            report.append(f"{module.id}/{skill.id}: prior {p.prior:g}, learn {p.learn:g}, slip {p.slip:g} from "
+                          f"{result.answers} answers by {result.learners} learners (log-likelihood "
+                          f"{result.baseline_log_likelihood:.1f} -> {result.log_likelihood:.1f})")
+            for question in fit_questions(blocks, p):
+                measured[module.id].append(question)
+                report.append(f"  {question.question_id}: guess {question.guess:g}, slip {question.slip:g} "
+                              f"from {question.answers} answers")
+    for line in report:
+        click.echo(line)
+    for module in course.modules:
         target = root / Path(module.folder).name / "parameters.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(parameters_markdown(module, results, date.today().isoformat(), questions),
-                          encoding="utf-8")
+        _replace_file(target, parameters_markdown(module, fitted[module.id], date.today().isoformat(),
+                                                  measured[module.id]))
         click.echo(f"Wrote {target}")
+
+
+def _replace_file(target, text: str) -> None:
+    """Write a file whole or not at all: a reader sees the old file or the new one, never half of one."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)  # readable by the web server, as a file written plainly would be
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 badges_cli = AppGroup("badges", help="Look at and revoke passport badges.")
