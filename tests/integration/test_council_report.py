@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.employer.models import LearnerArea
 from app.extensions import db
 from app.models import Award, Group, Learner, LearnerModuleState, Membership, utcnow
+from engine.progress import LearnerState
 from tests.integration.test_employers_and_opportunities import admin_client, learner_client, send
 
 TOPIC = "passwords"
@@ -29,7 +30,8 @@ def add_learners(app, n: int, group: str | None = None, district: str | None = N
             learner = Learner()
             db.session.add(learner)
             db.session.flush()
-            db.session.add(LearnerModuleState(learner_id=learner.id, module_id=TOPIC, state={}))
+            db.session.add(LearnerModuleState(learner_id=learner.id, module_id=TOPIC,
+                                                  state=LearnerState(TOPIC).as_dict()))
             if found:
                 db.session.add(Membership(group_id=found.id, learner_id=learner.id))
             if district:
