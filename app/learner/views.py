@@ -263,6 +263,7 @@ def feedback(answer_id: int):
     return render_template(
         "learner/feedback.html",
         review=review,
+        purpose="review" if review is not None else None,  # the heading says "Quick review" in a sitting
         review_next=url_for("learner.next_review", done=review, after=question.id) if review is not None else None,
         record=record,
         question=question,

@@ -63,6 +63,7 @@ def test_a_learner_takes_the_quick_reviews_due_across_topics_with_the_keyboard_o
         if n == 1:
             expect_clean_for_axe(page)
         answer_with_keyboard(page, question, quiz.right_options(question))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Quick review")
         expect(page.get_by_role("heading", level=2, name="Right!")).to_be_visible()
         if n == 1:
             expect_clean_for_axe(page)
