@@ -253,6 +253,33 @@ class HelpSession(db.Model):
     ended_at: Mapped[datetime | None]
 
 
+class LearnerSummary(db.Model):
+    """What a tutor's lists show of one learner in one module, kept up to date at each step.
+
+    Derived from the answer record, the engine's state and the awards (app/tutor/summaries.py),
+    so a group of thousands pages without replaying anyone's answers.
+    """
+
+    __tablename__ = "learner_summaries"
+    __table_args__ = (UniqueConstraint("learner_id", "module_id", name="uq_learner_summaries"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(100))
+    started: Mapped[bool] = mapped_column(default=False)
+    level: Mapped[str | None] = mapped_column(String(10))  # the highest passport level held, not revoked
+    bronze_at: Mapped[datetime | None]
+    silver_at: Mapped[datetime | None]
+    gold_at: Mapped[datetime | None]
+    mastered: Mapped[int] = mapped_column(default=0)  # skills mastered
+    answers: Mapped[int] = mapped_column(default=0)
+    seconds_spent: Mapped[float] = mapped_column(default=0.0)
+    last_step_at: Mapped[datetime | None]  # the latest answer or first read of a lesson
+    stuck_skills: Mapped[int] = mapped_column(default=0)
+    stuck: Mapped[list] = mapped_column(JSON, default=list)  # [[skill id, [mix-up tags]], ...]
+    mixups: Mapped[list] = mapped_column(JSON, default=list)  # every mix-up tag the learner has shown here
+
+
 @event.listens_for(AnswerRecord, "before_update")
 def _answers_are_never_changed(mapper, connection, target):
     raise ValueError("answers are an append-only record: add a new answer instead of changing one")
