@@ -7,12 +7,15 @@ A new kind is one new file in this folder and one line in `KINDS`.
 
 from __future__ import annotations
 
+from .application_form import ApplicationForm
 from .bank import Bank
 from .files import Files
 from .inbox import Inbox
+from .job_board import JobBoard
 from .kind import Found, Outcome, StepsError, TaskKind
 from .sign_up import SignUp
 
-KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (SignUp(), Inbox(), Bank(), Files())}
+KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (SignUp(), Inbox(), Bank(), Files(), JobBoard(),
+                                                            ApplicationForm())}
 
 __all__ = ["KINDS", "Found", "Outcome", "StepsError", "TaskKind"]

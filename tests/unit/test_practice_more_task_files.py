@@ -162,3 +162,88 @@ def test_a_letter_with_paragraphs_not_in_a_list_is_reported(write_content, good_
     text = FILES_TASK.replace("formats:", "letter:\n  heading: Hello\n  paragraphs:\n    one: two\nformats:")
     _, found = load(write_content, good_module, text)
     assert reported(found, 19, "'paragraphs' must list some words, like [first, second]"), found
+
+
+BOARD_TASK = """\
+---
+id: board-practice
+kind: job-board
+title: Spot a fake job
+skills: [spot-scams]
+adverts:
+  - id: packer
+    title: Packer
+    employer: Not given
+    pay: £900 a week
+    place: Home
+    text: Pay £49 to start.
+    contact: packer@freemail.example
+    fake: yes
+    signs: [pay-to-apply, too-good-pay]
+    why: You never pay to get a job.
+---
+
+This is pretend practice.
+"""
+
+FORM_TASK = """\
+---
+id: form-practice
+kind: application-form
+title: Fill in a form
+skills: [spot-scams]
+job: cook
+applicant: Jo
+cv:
+  profile: A good cook.
+  jobs:
+    - title: Cook
+      employer: Café
+      from: 03/2021
+      to: now
+right to work: "yes"
+files: [CV.pdf, photo.jpg]
+right file: CV.pdf
+statement:
+  topic words: [cook]
+  fewest words: "5"
+  most characters: "300"
+---
+
+This is pretend practice.
+"""
+
+
+def test_good_job_board_and_application_form_tasks_load(write_content, good_module):
+    course = load_course(write_content({**good_module, "safety/tasks/board.md": BOARD_TASK,
+                                        "safety/tasks/form.md": FORM_TASK}))
+    assert list(course.problems) == []
+    assert course.tasks["board-practice"].scenario.adverts[0].signs == ("pay-to-apply", "too-good-pay")
+    form = course.tasks["form-practice"].scenario
+    assert form.jobs[0].start == (2021, 3) and form.jobs[0].end is None and form.most_characters == 300
+
+
+def test_a_warning_sign_the_job_board_does_not_know_is_reported_with_a_suggestion(write_content, good_module):
+    _, found = load(write_content, good_module, BOARD_TASK.replace("too-good-pay]", "too-good-pays]"))
+    assert reported(found, 15, "'too-good-pays' is not a warning sign: use pay-to-apply, bank-details, "
+                               "too-good-pay, no-company, personal-email (did you mean 'too-good-pay'?)"), found
+
+
+def test_a_job_board_with_no_fake_advert_is_reported(write_content, good_module):
+    text = BOARD_TASK.replace("fake: yes", "fake: no").replace("    signs: [pay-to-apply, too-good-pay]\n", "")
+    _, found = load(write_content, good_module, text)
+    assert reported(found, 6, "the job board has no fake advert: mark at least one 'fake: yes'"), found
+
+
+def test_a_cv_job_that_ends_before_it_starts_or_has_no_real_date_is_reported(write_content, good_module):
+    _, found = load(write_content, good_module, FORM_TASK.replace("to: now", "to: 01/2020"))
+    assert reported(found, 14, "the job ends before it starts: 'to' must be after 'from'"), found
+    _, found = load(write_content, good_module, FORM_TASK.replace("from: 03/2021", "from: March 2021"))
+    assert reported(found, 13, "'from' must be a month and year, like 03/2021, not 'March 2021'"), found
+
+
+def test_a_right_file_not_in_the_files_and_a_statement_limit_too_big_are_reported(write_content, good_module):
+    text = FORM_TASK.replace("right file: CV.pdf", "right file: cv.pdf").replace('"300"', '"5000"')
+    _, found = load(write_content, good_module, text)
+    assert reported(found, 17, "'right file' is one of CV.pdf, photo.jpg, not 'cv.pdf' (did you mean 'CV.pdf'?)")
+    assert reported(found, 21, "'most characters' must be a whole number from 100 to 500, not '5000'"), found
