@@ -14,9 +14,10 @@ from engine.tasks import Outcome
 from ..badges.awards import award_due
 from ..content import current_course, current_parameters
 from ..extensions import db
-from ..lti.grades import queue_score, send_due
+from ..lti.grades import queue_score, send_learner_scores
 from ..models import AnswerRecord, Award, Learner, LearnerModuleState, utcnow
 from ..services import being_helped
+from ..worker import run_later
 
 TRY_PREFIX = "task:"  # an answer record's question id for a task: no question id has a colon in it
 
@@ -72,7 +73,7 @@ def record_try(learner: Learner, task: Task, outcome: Outcome, helped: bool = Fa
     scores = queue_score(learner, module, state, now) if module is not None else []
     db.session.commit()
     if scores:
-        send_due(learner_id=learner.id)
+        run_later(send_learner_scores, learner.id)  # the worker talks to the VLE, never the learner's try
     return Tried(record, state, awards)
 
 
