@@ -188,3 +188,33 @@ def test_a_learner_following_the_engine_through_passwords_does_a_task_and_silver
     with app.app_context():
         silver = db.session.scalar(select(Award).where(Award.level == "silver"))
     assert silver is not None and [t["id"] for t in silver.evidence["tasks"]]
+
+
+def test_content_check_reports_a_task_mistake_as_path_line_and_strict_fails_on_a_task_warning(runner, tmp_path):
+    from tests.unit.conftest import LESSON, MODULE, REMEDY
+    from tests.unit.test_practice_task_files import INBOX_TASK
+
+    folder = tmp_path / "own" / "safety"
+    (folder / "tasks").mkdir(parents=True)
+    (folder / "module.md").write_text(MODULE)
+    (folder / "01-three-words.md").write_text(LESSON)
+    (folder / "90-pet-names.md").write_text(REMEDY)
+    task = folder / "tasks" / "sort-my-texts.md"
+    task.write_text(INBOX_TASK.replace("clue: link", "clue: linky"))
+    result = runner.invoke(args=["content", "check", str(folder.parent)])
+    assert result.exit_code == 1
+    assert "safety/tasks/sort-my-texts.md:13: a scam's 'clue' is one of sender, link, urgency, code" in result.output
+    task.write_text(INBOX_TASK.replace("pet-name-password", "no-such-mixup"))
+    assert runner.invoke(args=["content", "check", str(folder.parent)]).exit_code == 0
+    strict = runner.invoke(args=["content", "check", "--strict", str(folder.parent)])
+    assert strict.exit_code == 1 and "no lesson fixes the misconception 'no-such-mixup'" in strict.output
+
+
+def test_content_export_lists_the_passwords_tasks_with_id_kind_and_skills(runner):
+    import json
+
+    result = runner.invoke(args=["content", "export"])
+    passwords = next(m for m in json.loads(result.output)["modules"] if m["id"] == "passwords")
+    assert {(t["id"], t["kind"], tuple(t["skills"])) for t in passwords["tasks"]} >= {
+        ("make-a-pretend-account", "sign-up", ("strong-passwords", "two-step-verification")),
+        ("sort-the-inbox", "inbox", ("spot-scams",))}
