@@ -31,7 +31,9 @@ def check_page(page: Page, axe: Axe, name: str) -> None:
 def test_every_practice_page_has_no_axe_violations_and_fits_a_320_pixel_screen(new_context):
     page = new_context(viewport=NARROW).new_page()
     axe = Axe()
-    for address in (TASKS, ACCOUNT, INBOX):
+    # Each topic's list of tasks; the other kinds' own pages: test_practice_more_tasks_in_the_browser.py.
+    lists = [f"/modules/{topic}/practice" for topic in ("online-banking", "creating-documents", "applying-for-jobs")]
+    for address in (*lists, TASKS, ACCOUNT, INBOX):
         page.goto(address)
         check_page(page, axe, address)
     page.get_by_role("button", name="Check what I did").click()  # nothing chosen: the form says what to do
