@@ -20,7 +20,7 @@ from .mastery import LESSON_CEILING, SkillParams
 
 PAD, LESSON, ANSWER = 0, 1, 2
 HINT_GUESS = 0.5  # a right answer after hints counts as at least this guessable (engine.mastery.after_answer)
-ROWS = 512  # learners in one block: blocks hold learners of similar length, so little is padding
+ROWS = 128  # learners in one block: blocks hold learners of similar length, so little is padding
 CLAMP = 1e-6
 
 
@@ -138,38 +138,59 @@ def _rows(block: Block, keep: np.ndarray) -> Block:
 
 
 def _replay(block: Block, prior, learn, skill_slip, lesson_learn, half_life: float, trial) -> np.ndarray:
-    """Replay one block under every candidate (columns); return each candidate's log-likelihood."""
+    """Replay one block under every candidate (columns); return each candidate's log-likelihood.
+
+    Padding and steps without an event have no time passing (days 0), so they leave a row as it was.
+    """
     rows, steps = block.kind.shape
-    p = np.broadcast_to(prior, (rows, len(prior))).copy()
+    p = np.empty((rows, len(prior)))
+    p[:] = prior
     total = np.zeros(len(prior))
+    keep = 1 - learn
     decays = 0.5 ** (block.days / half_life) if half_life > 0 else np.ones(block.days.shape)
     number = block.questions.index(trial.question_id) if trial is not None else -1
+    own_slips = not np.isnan(block.slip).all()
     with np.errstate(divide="ignore", invalid="ignore"):
         for step in range(steps):
             kind = block.kind[:, step]
-            if not kind.any():
+            answered = kind == ANSWER
+            lesson = kind == LESSON
+            if not answered.any() and not lesson.any():
                 continue
-            # Forgetting: half-way back to the prior (never below what was known) every half-life.
-            floor = np.minimum(prior, p)
-            now = floor + (p - floor) * decays[:, step, None]
-            lesson = (kind == LESSON)[:, None]
-            answer = (kind == ANSWER)[:, None]
-            read = np.maximum(now, np.minimum(now + (1 - now) * lesson_learn, LESSON_CEILING))
-            guess = np.broadcast_to(block.guess[:, step, None], p.shape)
-            own_slip = block.slip[:, step, None]
-            slip = np.where(np.isnan(own_slip), skill_slip, own_slip)
-            if trial is not None:
-                asked = (block.question[:, step] == number)[:, None]
-                hinted = block.hinted[:, step, None]  # the hint rule holds for the trial's guesses too
-                trial_guess = np.where(hinted, np.maximum(trial.guesses, HINT_GUESS), trial.guesses)
-                guess = np.where(asked, trial_guess, guess)
-                slip = np.where(asked, trial.slips, slip)
-            right_known = now * (1 - slip)
-            p_right = right_known + (1 - now) * guess
-            clamped = np.clip(p_right, CLAMP, 1 - CLAMP)
-            correct = block.correct[:, step, None]
-            total += np.where(answer, np.log(np.where(correct, clamped, 1 - clamped)), 0.0).sum(axis=0)
-            seen = np.where(correct, right_known / p_right, now * slip / (now * slip + (1 - now) * (1 - guess)))
-            answered = seen + (1 - seen) * learn
-            p = np.where(answer, answered, np.where(lesson, read, p))
+            now = p
+            if (decays[:, step] < 1).any():
+                # Forgetting: half-way back to the prior (never below what was known) every half-life.
+                floor = np.minimum(prior, p)
+                now = floor + (p - floor) * decays[:, step, None]
+            after = now
+            if lesson.any():
+                read = np.maximum(now, np.minimum(now + (1 - now) * lesson_learn, LESSON_CEILING))
+                after = np.where(lesson[:, None], read, now)
+            if answered.any():
+                guess = block.guess[:, step, None]
+                slip = skill_slip
+                if own_slips:
+                    own = block.slip[:, step, None]
+                    slip = np.where(np.isnan(own), skill_slip, own)
+                if trial is not None:
+                    asked = (block.question[:, step] == number)[:, None]
+                    hinted = block.hinted[:, step, None]  # the hint rule holds for the trial's guesses too
+                    guess = np.where(asked, np.where(hinted, np.maximum(trial.guesses, HINT_GUESS), trial.guesses),
+                                     guess)
+                    slip = np.where(asked, trial.slips, slip)
+                not_known = 1 - now
+                right_known = now * (1 - slip)
+                p_right = not_known * guess
+                p_right += right_known
+                correct = block.correct[:, step, None]
+                chance = np.where(correct, p_right, 1 - p_right)
+                np.clip(chance, CLAMP, 1 - CLAMP, out=chance)
+                np.log(chance, out=chance)
+                total += chance[answered].sum(axis=0)
+                wrong_known = now * slip
+                seen = np.where(correct, right_known / p_right, wrong_known / (wrong_known + not_known * (1 - guess)))
+                seen *= keep
+                seen += learn
+                after = np.where(answered[:, None], seen, after)
+            p = after
     return total
