@@ -104,7 +104,7 @@ class LevelStanding:
     review: ReviewStanding | None  # gold only
     # Silver and gold in a topic with practice tasks need one passed unaided (TASK_LEVELS).
     task_needed: bool = False
-    tasks_passed: tuple[tuple[str, datetime], ...] = ()  # (task id, when), the module's tasks passed unaided
+    tasks_passed: tuple[tuple[str, str, datetime], ...] = ()  # (task id, title, when): tasks passed unaided
 
     @property
     def missing(self) -> tuple[SkillShown, ...]:
@@ -177,7 +177,7 @@ def standing(module: Module, state: LearnerState, params: Parameters, held: Mapp
                 failed_at=state.review_failed,
                 skills_ready=all(s.mastered for s in shown),
             )
-        tasks_passed = tuple((task.id, state.tasks_passed[task.id]) for task in module.tasks
+        tasks_passed = tuple((task.id, task.title, state.tasks_passed[task.id]) for task in module.tasks
                              if task.id in state.tasks_passed)
         result.append(LevelStanding(level, tuple(shown), held.get(level), below, below_held, review,
                                     bool(module.tasks) and level in TASK_LEVELS, tasks_passed))
@@ -208,8 +208,8 @@ def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
                               "summary": evidence_rule.describe(s.shown)}
                              for s in level_standing.skills]}
     if level_standing.task_needed:
-        data["tasks"] = [{"id": task_id, "passed_at": at.isoformat(), "unaided": True}
-                         for task_id, at in level_standing.tasks_passed]
+        data["tasks"] = [{"id": task_id, "title": title, "passed_at": at.isoformat(), "unaided": True}
+                         for task_id, title, at in level_standing.tasks_passed]
     review = level_standing.review
     if review is not None and review.passed_at is not None:
         data["review"] = {"passed_at": review.passed_at.isoformat(), "questions": len(state.review_answers),

@@ -188,6 +188,12 @@ def test_a_learner_following_the_engine_through_passwords_does_a_task_and_silver
     with app.app_context():
         silver = db.session.scalar(select(Award).where(Award.level == "silver"))
     assert silver is not None and [t["id"] for t in silver.evidence["tasks"]]
+    [task] = silver.evidence["tasks"][:1]
+    page = client.get("/passport")
+    client.post(f"/passport/badges/{silver.public_id}/share", data={"share": "yes", "csrf_token": csrf_token(page.text)})
+    check = app.test_client().get(f"/check/badge/{silver.public_id}")
+    assert check.status_code == 200 and "Practice tasks done on their own" in check.text
+    assert task["title"] in check.text
 
 
 def test_content_check_reports_a_task_mistake_as_path_line_and_strict_fails_on_a_task_warning(runner, tmp_path):
