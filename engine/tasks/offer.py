@@ -5,7 +5,7 @@ Kept simple on purpose. A task is offered
   (secure, not yet mastered): a task passed then is strong evidence, so it
   settles the skill with fewer questions than asking more; and
 - at the end of a topic whose passport needs a task (silver and gold), if
-  none is passed yet.
+  none is passed yet: one whose skills are all mastered, so it is all that is left.
 A task the learner has passed unaided, or tried `MOST_TRIES` times, is not
 offered again; the topic's list of tasks still lets them try it any time.
 """
@@ -44,11 +44,16 @@ def task_to_show_a_skill(situation: "Situation") -> Task | None:
 
 
 def task_for_the_passport(situation: "Situation") -> Task | None:
-    """Return a task to do when the topic's passport needs one and none is passed yet, or None."""
+    """Return a task to do when the topic's passport needs one and none is passed yet, or None.
+
+    Only a task whose skills are all mastered: then the task is all that stands between the
+    learner and the level, and a learner still struggling is not sent to one.
+    """
     module, state = situation.module, situation.state
     if any(task.id in state.tasks_passed for task in module.tasks):
         return None
-    return next((task for task in module.tasks if _open(situation, task)), None)
+    return next((task for task in module.tasks if _open(situation, task)
+                 and all(situation.mastered(s) for s in task.skills)), None)
 
 
 def task_step(situation: "Situation", task: Task, reason: str) -> "Step":

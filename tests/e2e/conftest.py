@@ -22,6 +22,7 @@ from app.extensions import db
 from engine.answers import display_order
 from engine.loader import load_course
 from engine.model import Course, Lesson, Option, Question
+from tests.integration.practice_steps import task_fields
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -289,6 +290,10 @@ class Quiz:
                 target = location
             elif self.lesson_at(location):
                 target = f"{address.path}/read"
+            elif address.path.startswith(f"/modules/{module_id}/practice/"):
+                # A practice task the engine offers: done right, or with a beginner's mistakes.
+                fields.update(task_fields(self.course.tasks[address.path.rsplit("/", 1)[1]], right=right))
+                target = location
             else:
                 assert address.path == f"/modules/{module_id}/help", location
                 target = location

@@ -98,3 +98,9 @@ def test_a_topic_without_tasks_keeps_todays_passport_rules():
     assert "practice task" not in silver.rule()
     step = adaptive(Situation(COURSE, no_tasks, state, NOW + timedelta(hours=1), PARAMS, offer_tasks=True))
     assert step.kind == "done"
+
+
+def test_a_learner_waiting_for_a_tutor_on_every_skill_is_not_sent_to_a_task_at_the_end():
+    state = replace(read_everything(LearnerState("passwords")), help_offered=frozenset(s.id for s in MODULE.skills))
+    step = adaptive(Situation(COURSE, MODULE, state, NOW, PARAMS, offer_tasks=True))
+    assert step.kind == "done"
