@@ -47,6 +47,11 @@ def _table(id: str, title: str, about: str, headings, count_heading: str, counts
     return Table(id, title, about, tuple(headings), count_heading, tuple((key, published[key]) for key in keys))
 
 
+def _level_rank(name: str) -> int:
+    """Return where a level's name comes: bronze, silver, gold, then anything else."""
+    return LEVELS.index(name.lower()) if name.lower() in LEVELS else len(LEVELS)
+
+
 def _started() -> list[tuple[int, datetime]]:
     """Return each learner who has begun a topic, with when they joined."""
     begun = select(LearnerModuleState.learner_id)
@@ -79,20 +84,20 @@ def report() -> list[Table]:
     titles = {m.id: m.title for m in course.modules}
     topic_order = {m.title: n for n, m in enumerate(course.modules)}
     started, awards, centres, areas = _started(), _awards(), _centres(), _areas()
-    by_level = lambda key: (key[0], LEVELS.index(key[1].lower()) if key[1].lower() in LEVELS else 9)  # noqa: E731
 
     tables = [
         _table("started-by-month", "Learners who started, by month",
                "People who began at least one topic, by the month they first came.",
                ("Month",), "Learners", Counter((month_of(when),) for _, when in started)),
-        _table("levels-by-month", "Levels awarded, by month",
-               "Passport levels awarded and not revoked, by month and level.",
-               ("Month", "Level"), "Levels", Counter((month_of(when), level.capitalize()) for _, _, level, when in awards),
-               order=by_level),
+        _table("levels-by-month", "Levels awarded, by month and topic",
+               "Passport levels awarded and not revoked (bronze, silver and gold together), by month and topic.",
+               ("Month", "Topic"), "Levels",
+               Counter((month_of(when), titles.get(module_id, module_id)) for _, module_id, _, when in awards),
+               order=lambda key: (key[0], topic_order.get(key[1], len(topic_order)))),
         _table("levels-by-topic", "Levels awarded, by topic",
                "Passport levels awarded and not revoked, by topic and level.", ("Topic", "Level"), "Levels",
                Counter((titles.get(module_id, module_id), level.capitalize()) for _, module_id, level, _ in awards),
-               order=lambda key: (topic_order.get(key[0], len(topic_order)), by_level(key))),
+               order=lambda key: (topic_order.get(key[0], len(topic_order)), _level_rank(key[1]))),
         _table("started-by-centre", "Learners who started, by centre",
                "By the tutor’s group each learner joined (a learner in two groups counts in each).",
                ("Centre",), "Learners",
