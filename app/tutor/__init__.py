@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("tutor", __name__)
 
-from . import preview, problems, views  # noqa: E402,F401  (views register themselves on bp)
+from . import preview, problems, summaries, views  # noqa: E402,F401  (views and commands register on bp)

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from ..auth.roles import tutor_required
 from ..badges.certificate import qr_svg
+from ..content import current_course
 from ..models import Group, utcnow
 from ..services import HELP_SESSION_HOURS
 from ..urls import public_url
-from . import bp, dashboard
-from .dashboard import GroupError, Member
+from . import bp, dashboard, funding_report, groups as group_list, learner_record, words
+from .groups import GroupError, Member
 from .problems import content_problems
+
+PAGE_MAX = 10**6  # a page number past any group's last page, so a huge one is never sent to the database
 
 
 @bp.context_processor
 def _helpers() -> dict:
     """Give the tutor pages their ways of writing names and times."""
-    return {"learner_name": dashboard.learner_name, "uk_time": dashboard.uk_time,
-            "days_ago": lambda when: dashboard.days_ago(when, utcnow())}
+    return {"learner_name": words.learner_name, "uk_time": words.uk_time,
+            "days_ago": lambda when: words.days_ago(when, utcnow())}
 
 
 def _group_or_404(group_id: int) -> Group:
     """Return the group if the signed-in user may see it; to anyone else it does not exist."""
-    group = dashboard.visible_group(current_user, group_id)
+    group = group_list.visible_group(current_user, group_id)
     if group is None:
         abort(404)
     return group
@@ -33,7 +36,7 @@ def _group_or_404(group_id: int) -> Group:
 def _member_or_404(group_id: int, learner_id: int) -> tuple[Group, Member]:
     """Return a group the signed-in user may see and one of its learners, or answer 404."""
     group = _group_or_404(group_id)
-    member = dashboard.group_member(group, learner_id)
+    member = group_list.group_member(group, learner_id)
     if member is None:
         abort(404)
     return group, member
@@ -47,8 +50,8 @@ def groups():
 
 
 def _groups_page(error: GroupError | None = None, name: str = ""):
-    return render_template("tutor/groups.html", groups=dashboard.groups_for(current_user), error=error,
-                           name=name, name_max=dashboard.GROUP_NAME_MAX,
+    return render_template("tutor/groups.html", groups=group_list.groups_for(current_user), error=error,
+                           name=name, name_max=group_list.GROUP_NAME_MAX,
                            problems=content_problems()), (422 if error else 200)
 
 
@@ -58,7 +61,7 @@ def create_group():
     """Make a group, then show its page with the code learners join with."""
     name = request.form.get("name", "")
     try:
-        group = dashboard.create_group(current_user, name)
+        group = group_list.create_group(current_user, name)
     except GroupError as error:
         return _groups_page(error, name)
     flash(f"You made the group “{group.name}”. Give your learners its code, {group.join_code}, to join it.")
@@ -68,10 +71,21 @@ def create_group():
 @bp.get("/groups/<int:group_id>")
 @tutor_required
 def group(group_id: int):
-    """Show a group's dashboard: who needs help, everyone's progress, and what the group finds hardest."""
-    board = dashboard.group_dashboard(_group_or_404(group_id))
+    """Show a group's dashboard: who needs help, a page of everyone's progress, and what the group finds hardest."""
+    page = min(request.args.get("page", 1, type=int), PAGE_MAX)
+    board = dashboard.group_dashboard(_group_or_404(group_id), page, request.args.get("sort", "name"))
     return render_template("tutor/dashboard.html", board=board, group=board.group,
                            join_url=public_url("auth.join"))
+
+
+@bp.get("/groups/<int:group_id>/hardest")
+@tutor_required
+def hardest(group_id: int):
+    """Show what the group finds hardest: the questions answered wrong most, and the mix-ups shown most."""
+    group = _group_or_404(group_id)
+    course = current_course()
+    return render_template("tutor/hardest.html", group=group, hardest=dashboard.hardest(course, group),
+                           mixups=dashboard.common_mixups(course, group))
 
 
 @bp.get("/groups/<int:group_id>/code")
@@ -92,14 +106,14 @@ def rename(group_id: int):
     name = request.form.get("name", group.name)
     if request.method == "POST":
         try:
-            dashboard.rename_group(group, name)
+            group_list.rename_group(group, name)
         except GroupError as exc:
             error = exc
         else:
             flash(f"The group is now called “{group.name}”. Its code has not changed.")
             return redirect(url_for("tutor.group", group_id=group.id))
     return render_template("tutor/rename.html", group=group, error=error, name=name,
-                           name_max=dashboard.GROUP_NAME_MAX), (422 if error else 200)
+                           name_max=group_list.GROUP_NAME_MAX), (422 if error else 200)
 
 
 @bp.get("/groups/<int:group_id>/export.csv")
@@ -107,8 +121,9 @@ def rename(group_id: int):
 def export(group_id: int):
     """Download the group's progress as a CSV file, one row per learner and module, for funding reports."""
     group = _group_or_404(group_id)
-    filename = dashboard.report_filename(group, dashboard.uk_time(utcnow()).date())
-    return Response(dashboard.report_csv(group), mimetype="text/csv",
+    filename = funding_report.report_filename(group, words.uk_time(utcnow()).date())
+    # Streamed: the first rows reach the tutor while the rest are still being read.
+    return Response(stream_with_context(funding_report.report_csv(group)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
 
@@ -118,8 +133,8 @@ def export(group_id: int):
 def learner(group_id: int, learner_id: int):
     """Show one learner: levels per skill, badges, what they are stuck on, and their answers."""
     group, member = _member_or_404(group_id, learner_id)
-    return render_template("tutor/learner.html", group=group, report=dashboard.learner_report(member),
-                           levels=dashboard.LEVEL_MEANINGS, help_hours=HELP_SESSION_HOURS)
+    return render_template("tutor/learner.html", group=group, report=learner_record.learner_report(member),
+                           levels=words.LEVEL_MEANINGS, help_hours=HELP_SESSION_HOURS)
 
 
 @bp.post("/groups/<int:group_id>/learners/<int:learner_id>/help")
@@ -128,9 +143,9 @@ def help_learner(group_id: int, learner_id: int):
     """Start or stop helping a learner: while helping, their answers count as helped."""
     _, member = _member_or_404(group_id, learner_id)
     if request.form.get("helping") == "yes":
-        dashboard.start_helping(current_user, member.learner)
+        learner_record.start_helping(current_user, member.learner)
     else:
-        dashboard.stop_helping(member.learner)
+        learner_record.stop_helping(member.learner)
     return redirect(url_for("tutor.learner", group_id=group_id, learner_id=learner_id, _anchor="helping"))
 
 
@@ -140,7 +155,7 @@ def remove(group_id: int, learner_id: int):
     """Ask, then take a learner out of the group. Their progress stays theirs."""
     group, member = _member_or_404(group_id, learner_id)
     if request.method == "POST":
-        dashboard.remove_member(group, member.learner)
-        flash(f"{dashboard.learner_name(member.learner)} is no longer in this group. Their progress is still theirs.")
+        group_list.remove_member(group, member.learner)
+        flash(f"{words.learner_name(member.learner)} is no longer in this group. Their progress is still theirs.")
         return redirect(url_for("tutor.group", group_id=group.id))
     return render_template("tutor/remove.html", group=group, member=member)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.auth import accounts
 from app.extensions import db
 from app.models import AnswerRecord, Group, Learner
-from app.tutor import dashboard
+from app.tutor import groups as tutor_groups
 from tests.conftest import csrf_token
 from tests.integration.test_learner_flow import answer, course_of, wrong_fields
 
@@ -73,7 +73,7 @@ def build_site(app: Flask) -> Site:
         admin = accounts.create_user(USERNAMES["admin"], PASSWORD, "admin", "Ada")
         tutor = accounts.create_user(USERNAMES["tutor"], PASSWORD, "tutor", "Tom")
         spare = accounts.create_user("sue.spare", PASSWORD, "tutor", "Sue")
-        group = dashboard.create_group(tutor, "Tuesday class")
+        group = tutor_groups.create_group(tutor, "Tuesday class")
         site.ids.update(admin=admin.id, tutor=tutor.id, spare=spare.id, group=group.id)
         code = group.join_code
     client = app.test_client()
