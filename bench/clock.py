@@ -74,7 +74,8 @@ def run(course, modules, contenders, forgetting: list[str], answers: str, learne
     tallies = {f: {c.name: WeeksTally() for c in contenders} for f in forgetting}
     started = time.perf_counter()
     pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
-    results = pool.imap_unordered(_work, tasks) if pool else map(_work, tasks)
+    # In task order, so the sums (floating point too) do not depend on --jobs.
+    results = pool.imap(_work, tasks) if pool else map(_work, tasks)
     try:
         for done, (index, population, tally) in enumerate(results, 1):
             tallies[population][contenders[index].name].merge(tally)
