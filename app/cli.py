@@ -52,10 +52,11 @@ engine_cli = AppGroup("engine", help="Tune the adaptive engine.")
 def fit(output: str | None) -> None:
     """Refit each skill's mastery settings, and each question's guess and slip, from the answer record.
 
-    The answer table is read one skill at a time, in order, a thousand rows at a time, and at most
-    FIT_LEARNERS learners a skill: memory stays the same however many answers are stored. Nothing
-    is written until every skill is fitted, and each file is replaced whole, so stopping it
-    (Ctrl-C) leaves the old files as they were and it can simply be run again.
+    The answer table is read once, in the order of its index, a thousand rows at a time, until each
+    skill has its sample (FIT_LEARNERS learners, FIT_ANSWERS answers): memory stays the same however
+    many answers are stored. Nothing is written until every skill is fitted, and each file is
+    replaced whole, so stopping it (Ctrl-C) leaves the old files as they were and it can simply be
+    run again.
     """
     import sys
     from datetime import date
@@ -64,7 +65,7 @@ def fit(output: str | None) -> None:
     from engine.fit import fit_questions, fit_skill, parameters_markdown
 
     from .content import current_course, current_parameters
-    from .fitting import skill_blocks
+    from .fitting import count_answers, course_blocks
 
     course, params = current_course(), current_parameters()
     root = Path(output) if output else Path(current_app.config["CONTENT_DIR"])
@@ -72,10 +73,12 @@ def fit(output: str | None) -> None:
     fitted: dict[str, list] = {module.id: [] for module in course.modules}
     measured: dict[str, list] = {module.id: [] for module in course.modules}
     report = []
+    with click.progressbar(length=count_answers(), label="Reading answers", file=sys.stderr) as bar:
+        blocks_of_skill = course_blocks(course, params, progress=bar.update)
     with click.progressbar(skills, label="Fitting skills", show_pos=True, file=sys.stderr,
                            item_show_func=lambda item: item and f"{item[0].id}/{item[1].id}") as bar:
         for module, skill in bar:
-            blocks = skill_blocks(course, params, skill.id)
+            blocks = blocks_of_skill[skill.id]
             result = fit_skill(skill.id, blocks, params.for_skill(skill.id))
             fitted[module.id].append(result)
             if result.log_likelihood is None:

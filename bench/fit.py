@@ -29,12 +29,12 @@ def old_grid_seconds(app) -> tuple[float, int]:
     from engine.fit import LEARN_RATES, PRIORS, SLIPS, log_likelihood
 
     from app.content import current_course, current_parameters
-    from app.fitting import skill_blocks
+    from app.fitting import course_blocks
 
     with app.app_context():
         course, params = current_course(), current_parameters()
         skill = course.modules[0].skills[0].id
-        blocks = skill_blocks(course, params, skill, most_learners=200)
+        blocks = course_blocks(course, params, most_learners=200)[skill]
     sequences = [_events(block, row) for block in blocks for row in range(block.kind.shape[0])]
     answers = sum(block.answers for block in blocks)
     started = time.process_time()

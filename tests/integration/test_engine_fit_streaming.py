@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.extensions import db
-from app.fitting import skill_blocks
+from app.fitting import course_blocks
 from app.models import AnswerRecord, Learner, LessonRead
 from engine.fit import Event, fit_questions, fit_skill
 from tests.conftest import CONTENT_DIR, make_app
@@ -77,7 +77,7 @@ def test_a_table_many_chunks_long_fits_exactly_as_everything_in_memory(fit_app):
         from app.content import current_course, current_parameters
 
         params = current_parameters()
-        blocks = skill_blocks(current_course(), params, SKILL, batch=7, group=5)
+        blocks = course_blocks(current_course(), params, batch=7, group=5)[SKILL]
         streamed = fit_skill(SKILL, blocks, params.for_skill(SKILL))
         questions = fit_questions(blocks, streamed.params)
     assert len(blocks) >= 18, "the learners were read in many small groups"
@@ -113,3 +113,20 @@ def test_a_fit_stopped_at_its_last_skill_leaves_every_file_as_it_was_and_running
     assert again.exit_code == 0, again.output
     assert "Fitting skills" in again.output and f"passwords/{SKILL}: prior " in again.output
     assert f"| {SKILL} |" in target.read_text() and target.stat().st_mode & 0o044 == 0o044
+
+
+def test_each_skill_is_fitted_on_its_first_learners_and_reading_stops_after_the_sample(fit_app):
+    in_memory = fill(fit_app, learners=60)
+    read = []
+    with fit_app.app_context():
+        from app.content import current_course, current_parameters
+
+        params = current_parameters()
+        blocks = course_blocks(current_course(), params, most_learners=12, most_read=30, batch=5, group=4,
+                               progress=read.append)
+    answered = [events for events in in_memory if any(not e.lesson for e in events)]
+    assert sum(block.learners for block in blocks[SKILL]) == 12
+    first = fit_skill(SKILL, answered[:12], params.for_skill(SKILL))
+    assert fit_skill(SKILL, blocks[SKILL], params.for_skill(SKILL)).log_likelihood == pytest.approx(
+        first.log_likelihood, rel=1e-9), "the sample is the first learners, by number"
+    assert len(read) == sum(1 for events in answered[:30] for e in events if not e.lesson), "30 learners read"
