@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -116,3 +117,13 @@ def test_an_empty_box_forgets_the_district(app):
     send(learner, "/account/area", "/account/area", {"district": ""})
     with app.app_context():
         assert db.session.scalar(select(LearnerArea.id)) is None
+
+
+def test_a_chart_draws_a_bar_for_each_shown_count_in_proportion_and_words_for_a_hidden_one():
+    from app.report.charts import bar_chart
+
+    svg = str(bar_chart("c", "Learners", [("Bootle", 10), ("Crosby", "fewer than 5"), ("Southport " * 8, 5)]))
+    widths = [int(w) for w in re.findall(r'<rect x="0" y="\d+" width="(\d+)"', svg)]
+    assert len(widths) == 2 and widths[0] == 2 * widths[1]
+    assert "fewer than 5</text>" in svg and "Southport Southport" in svg and "…</text>" in svg
+    assert '<title id="c-title">' in svg and 'aria-labelledby="c-title"' in svg
