@@ -244,6 +244,9 @@ def feedback(answer_id: int):
     record = services.answer_for(learner, answer_id)
     if record is None:
         abort(404)
+    if record.task_id:  # a try at a practice task has its own page
+        return redirect(url_for("practice.outcome", module_id=record.module_id, task_id=record.task_id,
+                                try_id=record.id))
     course = current_course()
     question = course.questions.get(record.question_id)
     if question is None:

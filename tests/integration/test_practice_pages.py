@@ -224,3 +224,10 @@ def test_content_export_lists_the_passwords_tasks_with_id_kind_and_skills(runner
     assert {(t["id"], t["kind"], tuple(t["skills"])) for t in passwords["tasks"]} >= {
         ("make-a-pretend-account", "sign-up", ("strong-passwords", "two-step-verification")),
         ("sort-the-inbox", "inbox", ("spot-scams",))}
+
+
+def test_the_answer_page_of_a_try_at_a_task_leads_to_how_the_try_went(app, client):
+    location = send(client, ACCOUNT, **STRONG).location
+    [record] = records(app)
+    response = client.get(f"/answers/{record.id}")
+    assert response.status_code == 302 and response.location == location
