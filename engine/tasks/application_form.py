@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..content_files import FileReport
-from .kind import MAX_FIELD, Found, Outcome, Scenario, StepsError, TaskKind, choice_field
+from .kind import MAX_FIELD, Found, Outcome, Scenario, StepsError, TaskKind
 from .parts import Parts, parse_month_year
 
 MOST_JOBS, MOST_FILES = 3, 6

@@ -168,8 +168,9 @@ def _sign_in(parts: Parts) -> SignIn | None:
     characters = []
     for text in parts.texts(here + ("characters",)):
         if not text.isdigit() or not 1 <= int(text) <= len(word):
-            parts.error(here + ("characters",), f"'characters' lists which letters of the memorable word to ask "
-                                                f"for, as numbers from 1 to {len(word) or 1}, like [2, 5], not '{text}'")
+            parts.error(here + ("characters",), f"'characters' lists which letters of the memorable word to "
+                                                f"ask for, as numbers from 1 to {len(word) or 1}, like [2, 5], "
+                                                f"not '{text}'")
             return None
         characters.append(int(text))
     if len(set(characters)) != len(characters) or len(characters) > 4:

@@ -31,7 +31,8 @@ def radio(name: str, index: int) -> tuple:
 
 def bank_steps() -> list[tuple]:
     return [("text", "customer-number", "PRACTICE-4417"), ("text", "character-2", "i"),
-            ("text", "character-5", "t"), ("text", "character-8", "u"), radio("pin-request", list(PIN_CHOICES).index("stop")),
+            ("text", "character-5", "t"), ("text", "character-8", "u"),
+            radio("pin-request", list(PIN_CHOICES).index("stop")),
             ("check", "pending-shop"), ("check", "pending-bus"), ("text", "spend", "370.20"),
             ("text", "payee-name", "Jordan Blake"), ("text", "payee-amount", "80.00"),
             radio("name-check", list(NAME_CHECK_CHOICES).index("check-another-way"))]

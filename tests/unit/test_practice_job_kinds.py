@@ -96,8 +96,8 @@ def test_a_careful_application_with_the_cv_attached_passes():
 
 def test_a_statement_that_copies_the_cv_profile_is_the_copied_cv_mistake():
     profile = FORM_TASK.scenario.profile
-    assert form_outcome(statement=[f"{profile.upper()}  I like cooking and I would work hard in your kitchen."]).mistakes == (
-        "copied-cv",)
+    statement = f"{profile.upper()}  I like cooking and I would work hard in your kitchen."
+    assert form_outcome(statement=[statement]).mistakes == ("copied-cv",)
 
 
 def test_a_statement_that_says_nothing_about_the_job_is_off_topic():
@@ -120,7 +120,8 @@ def test_the_wrong_right_to_work_answer_and_the_holiday_photo_are_each_mistakes(
 
 def test_the_form_outcome_keeps_counts_and_choices_but_not_the_statement_typed():
     kept = form_outcome().kept
-    assert "kitchen" not in repr(kept) and kept["statement"]["words"] == len(STATEMENT.split()) == 31 and kept["attach"] == "CV.pdf"
+    assert "kitchen" not in repr(kept) and kept["attach"] == "CV.pdf"
+    assert kept["statement"]["words"] == len(STATEMENT.split()) == 31
 
 
 def test_empty_boxes_are_each_named_next_to_the_box_as_a_real_form_does():
