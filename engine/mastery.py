@@ -258,17 +258,18 @@ def recall(state: SkillState | None, now: datetime | None) -> float:
 
 
 def level(state: SkillState | None, params: SkillParams, now: datetime | None) -> str:
-    """Return the level a learner sees for a skill: "mastered" stays until a review is failed."""
+    """Return the level a learner sees for a skill: it moves with what they do, never with days passing.
+
+    "Mastered" stays until a review is failed. Below it, the level is read from the estimate as the
+    learner's last answer or lesson left it: forgetting brings practice and review back (the decayed
+    estimate drives them), but a level the learner sees does not slide down while they are away.
+    """
     if state is None or (state.attempts == 0 and not state.lesson_read):
         return "not started"
     if is_mastered(state, params, now):
         return "mastered"
-    p = estimate(state, params, now)
-    if p >= MASTERED:
-        return "secure"  # a high estimate without the evidence behind it
-    if p >= SECURE:
-        return "secure"
-    return "learning"
+    # A high estimate without the evidence behind it is "secure", not "mastered".
+    return "secure" if state.p_known >= SECURE else "learning"
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,13 @@ def test_a_shown_level_never_drops_without_a_failed_review(course, answers, look
         assert level(pay(state), P, at) == "mastered"
     for days in looks:
         assert level(pay(state), P, at + timedelta(days=days)) == "mastered", "days passing never take it away"
+
+
+def test_a_secure_level_does_not_slide_down_while_the_learner_is_away_but_practice_comes_back(course):
+    lesson = course.lessons["pay-lesson"]
+    state = answer(course, LearnerState("banking").after_lesson(lesson, NOW, PARAMS), "pay-1", NOW)
+    assert level(pay(state), P, NOW) == "secure" and pay(state).mastered_at is None
+    later = NOW + timedelta(days=200)
+    assert level(pay(state), P, later) == "secure", "days passing never lower a level"
+    step = adaptive(Situation(course, course.module("banking"), state, later, PARAMS))
+    assert (step.skill_id, step.purpose) == ("pay", "practice"), "the faded estimate still brings practice"
