@@ -2,9 +2,9 @@
 
 Answers stream through a server-side cursor in the order of the index on (learner, topic,
 answer), `BATCH` rows at a time, so the database neither sorts nor holds the table, and the
-read can stop early. Every `GROUP` learners, their lesson reads are looked up and their events
-packed into numpy blocks (engine.fit_replay, about 40 bytes an event), so only one group is
-ever held as Python objects.
+read can stop early. Every `GROUP` answers or so (at the end of a learner), those learners'
+lesson reads are looked up and their events packed into numpy blocks (engine.fit_replay, about
+40 bytes an event), so only one group is ever held as Python objects.
 
 The sample: each skill is fitted on its first `FIT_LEARNERS` learners (by number), and no more
 than `FIT_ANSWERS` of their answers. That many fix a few numbers more finely than the grid's own
@@ -31,7 +31,7 @@ FIT_LEARNERS = 20_000
 FIT_ANSWERS = 300_000
 READ_LEARNERS = 100_000
 BATCH = 1_000
-GROUP = 2_000
+GROUP = 50_000  # answers held as rows before they are packed: about 20 MB
 
 
 class _Sample:
@@ -70,17 +70,18 @@ def course_blocks(course: Course, params: Parameters, most_learners: int = FIT_L
     """Return each skill's answers, with the lessons read among them, as blocks: one row a learner, in time order."""
     sample = _Sample([skill.id for module in course.modules for skill in module.skills], most_learners, most_answers)
     pending: dict[int, list] = {}
-    learners = 0
-    rows = db.session.execute(
+    learners = held = 0
+    # Plain rows from the connection: nothing here needs the ORM, which costs more a row than the fit.
+    rows = db.session.connection().execute(
         select(AnswerRecord.learner_id, AnswerRecord.id, AnswerRecord.question_id, AnswerRecord.skill_id,
                AnswerRecord.correct, AnswerRecord.hints_used, AnswerRecord.answered_at)
-        .order_by(AnswerRecord.learner_id, AnswerRecord.module_id, AnswerRecord.id)  # the index's own order
-        .execution_options(yield_per=batch))
+        .order_by(AnswerRecord.learner_id, AnswerRecord.module_id, AnswerRecord.id),  # the index's own order
+        execution_options={"yield_per": batch})
     for row in rows:
         if row.learner_id not in pending:
-            if len(pending) >= group:  # rows come in learner order: the learners so far are complete
+            if held >= group:  # rows come in learner order: the learners so far are complete
                 _add_group(course, params, sample, pending)
-                pending = {}
+                pending, held = {}, 0
                 if sample.all_full():
                     break
             if learners >= most_read:
@@ -88,6 +89,7 @@ def course_blocks(course: Course, params: Parameters, most_learners: int = FIT_L
             learners += 1
             pending[row.learner_id] = []
         pending[row.learner_id].append(row)
+        held += 1
         if progress is not None:
             progress(1)
     rows.close()
@@ -99,6 +101,7 @@ def course_blocks(course: Course, params: Parameters, most_learners: int = FIT_L
 def _add_group(course: Course, params: Parameters, sample: _Sample, answers: dict[int, list]) -> None:
     """Turn a group of learners' answers, and the lessons they read, into events for each skill's sample."""
     by_skill: dict[str, dict[int, list[Event]]] = {}
+    guesses: dict[str, float] = {}
     for learner_id, rows in answers.items():
         for row in sorted(rows, key=lambda r: (r.answered_at, r.id)):
             question = course.questions.get(row.question_id)
@@ -106,8 +109,10 @@ def _add_group(course: Course, params: Parameters, sample: _Sample, answers: dic
                 continue  # answers to questions since removed or moved say nothing about today's course
             if sample.full(row.skill_id):
                 continue
+            if question.id not in guesses:
+                guesses[question.id] = params.guess_for(question)
             by_skill.setdefault(row.skill_id, {}).setdefault(learner_id, []).append(
-                Event(row.answered_at, correct=row.correct, guess=params.guess_for(question),
+                Event(row.answered_at, correct=row.correct, guess=guesses[question.id],
                       hints_used=row.hints_used, question_id=question.id))
     teaches = {lesson.id: [s for s in lesson.skills if s in by_skill] for lesson in course.lessons.values()}
     teaches = {lesson: skills for lesson, skills in teaches.items() if skills}

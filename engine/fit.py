@@ -130,12 +130,16 @@ def fit_questions(sequences, params: SkillParams) -> list[QuestionFit]:
         for question_id, n in zip(block.questions, asked):
             counts[question_id] = counts.get(question_id, 0) + int(n)
     combos = list(itertools.product(QUESTION_GUESSES, QUESTION_SLIPS))
-    guesses, slips = np.array([g for g, _ in combos]), np.array([s for _, s in combos])
-    results = []
-    for question_id in sorted(q for q, n in counts.items() if n >= MIN_QUESTION_ANSWERS):
-        totals = log_likelihoods(blocks, [params] * len(combos), QuestionTrial(question_id, guesses, slips))
-        results.append(QuestionFit(question_id, counts[question_id], *combos[int(totals.argmax())]))
-    return results
+    measured = sorted(q for q, n in counts.items() if n >= MIN_QUESTION_ANSWERS)
+    if not measured:
+        return []
+    # Every question's every guess and slip is a column of one replay: learners who never met a
+    # question add the same to each of its columns, so they change nothing in its choice.
+    trial = QuestionTrial(tuple(q for q in measured for _ in combos),
+                          np.array([g for _ in measured for g, _ in combos]),
+                          np.array([s for _ in measured for _, s in combos]))
+    totals = log_likelihoods(blocks, [params] * len(trial.question_ids), trial).reshape(len(measured), len(combos))
+    return [QuestionFit(q, counts[q], *combos[int(row.argmax())]) for q, row in zip(measured, totals)]
 
 
 def parameters_markdown(module: Module, fitted: list[Fitted], when: str,

@@ -98,9 +98,12 @@ def _block(sequences: list[Sequence]) -> Block:
 
 @dataclass(frozen=True)
 class QuestionTrial:
-    """Candidate guesses and slips for one question, tried while everything else stays as it is."""
+    """A guess and a slip to try for one question in each column, everything else staying as it is.
 
-    question_id: str
+    Columns may try different questions: every question of a skill is tried in one replay.
+    """
+
+    question_ids: tuple[str, ...]  # (candidates,)
     guesses: np.ndarray  # (candidates,)
     slips: np.ndarray  # (candidates,)
 
@@ -109,8 +112,8 @@ def log_likelihoods(blocks: Iterable[Block], candidates: Sequence[SkillParams],
                     trial: QuestionTrial | None = None) -> np.ndarray:
     """Return, for each candidate setting, the log-likelihood of every answer in the blocks.
 
-    With a `trial`, the candidates' own slips still apply to other questions, and answers to the
-    trial's question use the trial's guess and slip of the same column instead.
+    With a `trial`, the candidates' own slips still apply to other questions, and answers to each
+    column's trial question use that column's trial guess and slip instead.
     """
     prior = np.array([c.prior for c in candidates])
     learn = np.array([c.learn for c in candidates])
@@ -122,19 +125,8 @@ def log_likelihoods(blocks: Iterable[Block], candidates: Sequence[SkillParams],
     half_life = half_lives.pop()
     total = np.zeros(len(candidates))
     for block in blocks:
-        if trial is not None:
-            if trial.question_id not in block.questions:
-                continue
-            number = block.questions.index(trial.question_id)
-            holding = (block.question == number).any(axis=1)
-            block = _rows(block, holding)
         total += _replay(block, prior, learn, skill_slip, lesson_learn, half_life, trial)
     return total
-
-
-def _rows(block: Block, keep: np.ndarray) -> Block:
-    return Block(block.kind[keep], block.days[keep], block.correct[keep], block.guess[keep], block.hinted[keep],
-                 block.slip[keep], block.question[keep], block.questions)
 
 
 def _replay(block: Block, prior, learn, skill_slip, lesson_learn, half_life: float, trial) -> np.ndarray:
@@ -148,7 +140,10 @@ def _replay(block: Block, prior, learn, skill_slip, lesson_learn, half_life: flo
     total = np.zeros(len(prior))
     keep = 1 - learn
     decays = 0.5 ** (block.days / half_life) if half_life > 0 else np.ones(block.days.shape)
-    number = block.questions.index(trial.question_id) if trial is not None else -1
+    if trial is not None:
+        numbers = {question_id: n for n, question_id in enumerate(block.questions)}
+        tried = np.array([numbers.get(question_id, -2) for question_id in trial.question_ids])  # -2: not here
+        trial_guesses = np.maximum(trial.guesses, HINT_GUESS)  # the hint rule holds for the trial's guesses too
     own_slips = not np.isnan(block.slip).all()
     with np.errstate(divide="ignore", invalid="ignore"):
         for step in range(steps):
@@ -173,10 +168,9 @@ def _replay(block: Block, prior, learn, skill_slip, lesson_learn, half_life: flo
                     own = block.slip[:, step, None]
                     slip = np.where(np.isnan(own), skill_slip, own)
                 if trial is not None:
-                    asked = (block.question[:, step] == number)[:, None]
-                    hinted = block.hinted[:, step, None]  # the hint rule holds for the trial's guesses too
-                    guess = np.where(asked, np.where(hinted, np.maximum(trial.guesses, HINT_GUESS), trial.guesses),
-                                     guess)
+                    asked = block.question[:, step, None] == tried
+                    hinted = block.hinted[:, step, None]
+                    guess = np.where(asked, np.where(hinted, trial_guesses, trial.guesses), guess)
                     slip = np.where(asked, trial.slips, slip)
                 not_known = 1 - now
                 right_known = now * (1 - slip)
