@@ -13,9 +13,10 @@ from .files import Files
 from .inbox import Inbox
 from .job_board import JobBoard
 from .kind import Found, Outcome, StepsError, TaskKind
+from .online_form import OnlineForm
 from .sign_up import SignUp
 
 KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (SignUp(), Inbox(), Bank(), Files(), JobBoard(),
-                                                            ApplicationForm())}
+                                                            ApplicationForm(), OnlineForm())}
 
 __all__ = ["KINDS", "Found", "Outcome", "StepsError", "TaskKind"]

@@ -19,7 +19,8 @@ def task_fields(task, right: bool = True) -> dict:
                 fields[f"{message.id}-clue"] = message.clue
                 fields[f"{message.id}-action"] = message.actions[0]
         return fields
-    more = {"bank": _bank, "files": _files, "job-board": _job_board, "application-form": _application_form}
+    more = {"bank": _bank, "files": _files, "job-board": _job_board, "application-form": _application_form,
+            "online-form": _online_form}
     if task.kind in more:
         return more[task.kind](scenario, right)
     raise AssertionError(f"no example fields for the kind '{task.kind}' yet: add them here")
@@ -85,4 +86,19 @@ def _application_form(form, right: bool) -> dict:
             fields[f"job-{number}-to"] = f"{job.end[1]:02d}/{job.end[0]}"
         else:
             fields[f"job-{number}-current"] = "yes"
+    return fields
+
+
+def _online_form(form, right: bool) -> dict:
+    from engine.tasks.online_form import shown_date
+
+    fields = {}
+    for field in form.fields:
+        if field.type == "choice":
+            fields[field.id] = field.answer if right else next(c.id for c in field.choices if c.id != field.answer)
+        elif field.type == "date":
+            fields[field.id] = shown_date(field.answer) if right else "1 1 2000"
+        else:  # a beginner types their own details, or a slip, in a box of the right shape
+            fields[field.id] = field.shown if right else {"postcode": "AB1 2CD", "email": "me@example.com"}.get(
+                field.type, "Someone Else")
     return fields
