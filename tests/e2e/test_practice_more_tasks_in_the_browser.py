@@ -22,6 +22,10 @@ SAVE = "/modules/creating-documents/practice/save-and-find-a-letter"
 LETTER = "/modules/creating-documents/practice/lay-out-a-letter"
 BOARD = "/modules/applying-for-jobs/practice/spot-the-fake-job"
 FORM = "/modules/applying-for-jobs/practice/fill-in-an-application-form"
+COUNCIL = "/modules/using-the-internet/practice/tell-the-council-you-have-moved"
+SEARCH = "/modules/using-the-internet/practice/find-the-real-service"
+MESSAGES = "/modules/talking-online/practice/sort-the-messages"
+GROUP_EMAIL = "/modules/talking-online/practice/send-an-email-to-a-group"
 
 
 def radio(name: str, index: int) -> tuple:
@@ -62,8 +66,15 @@ def form_steps() -> list[tuple]:
             ("radio", "right-to-work-yes", "right-to-work-yes", 0), radio("attach", 0), ("check", "declare-yes")]
 
 
+def council_steps() -> list[tuple]:
+    return [("text", "full-name", "Alex Morgan"), ("text", "date-of-birth", "14 6 1982"),
+            ("text", "new-postcode", "GL4 7QT"), ("text", "moved-on", "2/11/2026"),
+            ("text", "email", "alex.morgan@example.com"), ("radio", "paid-helper-free", "paid-helper-free", 0)]
+
+
 TASKS = {"pretend bank": (BANK, bank_steps), "pretend file list": (LETTER, letter_steps),
-         "pretend job board": (BOARD, board_steps), "pretend application form": (FORM, form_steps)}
+         "pretend job board": (BOARD, board_steps), "pretend application form": (FORM, form_steps),
+         "pretend online form": (COUNCIL, council_steps)}
 
 
 def tab_to(page: Page, element_id: str, most: int = 120) -> None:
@@ -152,3 +163,28 @@ def test_the_new_task_pages_with_problems_and_mistakes_shown_have_no_axe_violati
         do_with_plain_form(page, steps)
         expect(page.get_by_role("heading", name="Not quite yet")).to_be_visible()
         check_page(page, axe, f"how a try at {address} went")
+
+
+def test_the_new_topics_task_pages_with_problems_and_mistakes_shown_have_no_axe_violations_at_320_pixels(
+        new_context):
+    page = new_context(viewport=NARROW).new_page()
+    axe = Axe()
+    for address in (SEARCH, MESSAGES, GROUP_EMAIL, COUNCIL):
+        page.goto(address)
+        check_page(page, axe, address)
+        page.get_by_role("button", name="Check what I did").click()  # nothing filled in
+        expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+        check_page(page, axe, f"{address} with a problem")
+    expect(page.locator("#new-postcode-error")).to_contain_text("Enter the postcode of your new home")
+    page.locator("#new-postcode").fill("GL4")
+    page.locator("#full-name").fill("Alex Morgan")
+    page.get_by_role("button", name="Check what I did").click()
+    expect(page.locator("#new-postcode-error")).to_contain_text("Enter a real postcode")
+    expect(page.locator("#full-name")).to_have_value("Alex Morgan")  # what was right is kept for the next go
+    page.locator("a[href='#new-postcode']").click()
+    expect(page.locator("#new-postcode")).to_be_focused()
+    page.goto(COUNCIL)
+    do_with_plain_form(page, council_steps()[:-1] + [("radio", "paid-helper-pay", "paid-helper-pay", 1)])
+    expect(page.get_by_role("heading", name="Not quite yet")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("free on its own website")
+    check_page(page, axe, f"how a try at {COUNCIL} went")

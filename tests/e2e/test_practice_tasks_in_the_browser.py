@@ -32,7 +32,8 @@ def test_every_practice_page_has_no_axe_violations_and_fits_a_320_pixel_screen(n
     page = new_context(viewport=NARROW).new_page()
     axe = Axe()
     # Each topic's list of tasks; the other kinds' own pages: test_practice_more_tasks_in_the_browser.py.
-    lists = [f"/modules/{topic}/practice" for topic in ("online-banking", "creating-documents", "applying-for-jobs")]
+    lists = [f"/modules/{topic}/practice" for topic in ("online-banking", "creating-documents", "applying-for-jobs",
+                                                                "using-the-internet", "talking-online")]
     for address in (*lists, TASKS, ACCOUNT, INBOX):
         page.goto(address)
         check_page(page, axe, address)

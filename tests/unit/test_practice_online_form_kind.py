@@ -37,7 +37,7 @@ def test_the_pretend_persons_details_in_any_usual_shape_pass_the_council_form():
 def test_an_empty_box_a_date_that_is_not_real_and_a_bad_postcode_are_each_said_next_to_their_box():
     found = problems(**{"full-name": [""], "date-of-birth": ["31 2 1982"], "new-postcode": ["GL4"],
                         "email": ["alex at example"], "paid-helper": None})
-    assert found == {"full-name": "Enter full name", "date-of-birth": "Date of birth must be a real date, like 27 3 1985",
+    assert found == {"full-name": "Enter your full name", "date-of-birth": "Your date of birth must be a real date, like 27 3 1985",
                      "new-postcode": "Enter a real postcode, like AB1 2CD",
                      "email": "Enter an email address in the right shape, like name@example.com",
                      "paid-helper": "Choose an answer: " + COUNCIL.scenario.fields[-1].label}
@@ -49,7 +49,7 @@ def test_typing_other_details_than_the_pretend_persons_is_a_wrong_details_mistak
     assert [f.about for f in outcome.found] == ["full-name", "date-of-birth"]
     assert outcome.found[0].detail == "Alex Morgan's details say: Alex Morgan."
     assert outcome.found[1].detail == "Alex Morgan's details say: 14 6 1982."
-    assert FORM.part_name(COUNCIL.scenario, "date-of-birth") == "Date of birth"
+    assert FORM.part_name(COUNCIL.scenario, "date-of-birth") == "Your date of birth"
 
 
 def test_paying_a_copycat_site_is_a_wrong_choice_tied_to_the_free_service_lesson():
