@@ -5,7 +5,7 @@
 1. Starts a throwaway PostgreSQL on 127.0.0.1 (or fills the empty database --database-url names),
    builds the schema with the migrations, and copies in learners' answers in bulk, as
    bench/scale.py does (about 23 answers a learner for each of the course's skills).
-2. Runs `flask engine fit --output TMP` in this process and prints its wall time and the
+2. Runs `flask engine fit --output TMP` in this process and prints its wall and CPU time and the
    process's peak memory before and after.
 3. Times the one-setting-at-a-time replay (engine.fit.log_likelihood), which the grid search
    used to run once for each of its 316 settings, on one skill, and prints what the old fit
@@ -71,15 +71,15 @@ def run(args: argparse.Namespace, url: str) -> int:
           f"{time.perf_counter() - started:.0f} s")
     before = peak_mb()
     with tempfile.TemporaryDirectory() as output:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = app.test_cli_runner().invoke(args=["engine", "fit", "--output", output])
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if result.exit_code != 0:
         print(result.output)
         return 1
     fitted = sum(1 for line in result.output.splitlines() if ": prior " in line)
-    print(f"engine fit: {seconds:.1f} s for {counts['answers']:,} answers ({fitted} skills fitted), "
-          f"{seconds / counts['answers'] * 1e6:.1f} us an answer")
+    print(f"engine fit: {seconds:.1f} s ({cpu:.1f} s of CPU in this process) for {counts['answers']:,} answers "
+          f"({fitted} skills fitted), {cpu / counts['answers'] * 1e6:.1f} us of CPU an answer")
     print(f"peak memory of this process: {before:.0f} MB before the fit, {peak_mb():.0f} MB after")
     per_answer, sample = old_grid_seconds(app)
     print(f"the old grid, one setting at a time: {per_answer * 1000:.2f} ms of CPU an answer (measured on "
