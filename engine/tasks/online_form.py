@@ -26,6 +26,7 @@ MOST_FIELDS, MOST_CHOICES = 8, 6
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 DATE = re.compile(r"^(\d{1,2})\s*[ /.-]\s*(\d{1,2})\s*[ /.-]\s*(\d{4})$")
+PAGE_FIELDS = ("helped",)  # boxes every task page has, so no field may take their names
 CHOSEN_WRONGLY = "The form was sent with a choice that is not on the page. Please choose again."
 
 
@@ -108,6 +109,8 @@ class OnlineForm(TaskKind):
                 "mistake": False, "why": False}
         fields = []
         for path, item in parts.items(("fields",), keys, MOST_FIELDS):
+            if item["id"] in PAGE_FIELDS:
+                parts.error(path + ("id",), f"the id '{item['id']}' is used by the page itself: choose another")
             kind = parts.choice(path + ("type",), TYPES)
             choices = ()
             if kind == "choice":

@@ -37,7 +37,8 @@ def test_the_pretend_persons_details_in_any_usual_shape_pass_the_council_form():
 def test_an_empty_box_a_date_that_is_not_real_and_a_bad_postcode_are_each_said_next_to_their_box():
     found = problems(**{"full-name": [""], "date-of-birth": ["31 2 1982"], "new-postcode": ["GL4"],
                         "email": ["alex at example"], "paid-helper": None})
-    assert found == {"full-name": "Enter your full name", "date-of-birth": "Your date of birth must be a real date, like 27 3 1985",
+    assert found == {"full-name": "Enter your full name",
+                     "date-of-birth": "Your date of birth must be a real date, like 27 3 1985",
                      "new-postcode": "Enter a real postcode, like AB1 2CD",
                      "email": "Enter an email address in the right shape, like name@example.com",
                      "paid-helper": "Choose an answer: " + COUNCIL.scenario.fields[-1].label}
@@ -123,7 +124,8 @@ def test_a_good_online_form_task_loads(write_content, good_module):
     course, found = load(write_content, good_module, FORM_TASK)
     assert found == []
     born, pay = course.tasks["form-practice"].scenario.fields
-    assert born.answer == "1985-03-27" and pay.mistake == "wrong-choice" and [c.id for c in pay.choices] == ["no", "yes"]
+    assert born.answer == "1985-03-27" and pay.mistake == "wrong-choice"
+    assert [c.id for c in pay.choices] == ["no", "yes"]
 
 
 def test_an_answer_that_does_not_fit_its_box_is_reported_on_its_line(write_content, good_module):
@@ -141,3 +143,8 @@ def test_a_mistake_the_kind_does_not_have_is_reported_with_a_suggestion(write_co
     _, found = load(write_content, good_module, text)
     assert reported(found, 13, "'mistake' is one of wrong-details, wrong-choice, missed-clue, shares-too-much, "
                                "not 'wrong-detail' (did you mean 'wrong-details'?)"), found
+
+
+def test_a_field_named_like_a_box_every_task_page_has_is_reported(write_content, good_module):
+    _, found = load(write_content, good_module, FORM_TASK.replace("- id: born", "- id: helped"))
+    assert reported(found, 9, "the id 'helped' is used by the page itself: choose another"), found
