@@ -113,11 +113,12 @@ class _Run:
         if self.contender.reviews is None:
             return
         while self.steps_left > 0:
+            # One at a time, asking again after each answer, as the app's reviews page does: a wrong
+            # answer's second question comes next.
             due = self.contender.reviews(self.course, self.states, self.params, self.learner.now)
             if not due:
                 return
-            for step in due[:self.steps_left]:
-                self.take(step)
+            self.take(due[0])
 
     def take(self, step: Step) -> bool:
         """Take one step; return False when it ends the topic (a help step with nothing to practise)."""

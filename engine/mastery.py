@@ -113,11 +113,14 @@ class SkillState:
     shown: tuple[Shown, ...] = ()  # the questions answered right unaided: the evidence
     # When a quick review is due: made when the skill is first mastered, updated by every answer after.
     card: schedule.Card | None = None
+    # When a mastered skill was last answered wrong, if it was: maybe a careless slip, so a second question
+    # comes at once, and only a second wrong answer fails the review.
+    slipped_at: datetime | None = None
 
     def as_dict(self) -> dict:
         """Return the state as plain data, for storage."""
         data = self.__dict__.copy()
-        for key in ("updated_at", "mastered_at"):
+        for key in ("updated_at", "mastered_at", "slipped_at"):
             data[key] = data[key].isoformat() if data[key] else None
         data["shown"] = [s.as_list() for s in self.shown]
         data["card"] = self.card.as_list() if self.card else None
@@ -127,7 +130,7 @@ class SkillState:
     def from_dict(cls, data: Mapping) -> "SkillState":
         """Rebuild a state from stored data."""
         values = dict(data)
-        for key in ("updated_at", "mastered_at"):
+        for key in ("updated_at", "mastered_at", "slipped_at"):
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
         values["shown"] = tuple(Shown.from_list(s) for s in values.get("shown") or ())
         values["card"] = schedule.Card.from_list(values["card"]) if values.get("card") else None
@@ -168,7 +171,12 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
     progressed = p_new >= state.best + 0.05 or (correct and (shown is not None or reviewing))
     best = max(state.best, p_new)
     kept = evidence.add(state.shown, shown) if shown is not None and correct else state.shown
-    mastered_at = _mastered_at(state, p_new, kept, correct, at)
+    # A first wrong answer on a mastered skill may be a slip: it is not a review yet, just a reason to ask again.
+    slip = not correct and is_mastered(state, params, at) and state.slipped_at is None
+    mastered_at = state.mastered_at if slip else _mastered_at(state, p_new, kept, correct, at)
+    grade = schedule.rating(correct, hints_used)
+    if correct and state.slipped_at is not None:
+        grade = schedule.HARD  # right at the second try: recalled, but not easily
     return replace(
         state,
         p_known=p_new,
@@ -181,7 +189,8 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
         best=best,
         shown=kept,
         mastered_at=mastered_at,
-        card=_card_after(state, mastered_at, schedule.rating(correct, hints_used), at),
+        card=state.card if slip else _card_after(state, mastered_at, grade, at),
+        slipped_at=at if slip else None,
     )
 
 
@@ -237,7 +246,8 @@ LEVEL_MEANINGS = {
     "learning": "You are still learning this. Practice will help.",
     "secure": "You know most of this. A little more practice will make it stick.",
     "mastered": "You have shown you can do this on your own, on more than one question. We will check back "
-                "later with a quick question so you keep it. Your level stays until you get one wrong.",
+                "later with a quick question so you keep it. If you get one wrong, we ask one more: your level stays "
+                "unless you get that one wrong too.",
 }
 
 
@@ -248,12 +258,16 @@ def is_mastered(state: SkillState | None, params: SkillParams, now: datetime | N
 
 
 def due_for_review(state: SkillState | None, params: SkillParams, now: datetime | None) -> bool:
-    """Say whether a mastered skill's review card says a quick review is due at `now`."""
-    return is_mastered(state, params, now) and schedule.is_due(review_card(state), now)
+    """Say whether a mastered skill's quick review is due at `now`: its card says so, or it was just slipped on."""
+    return is_mastered(state, params, now) and (state.slipped_at is not None
+                                                or schedule.is_due(review_card(state), now))
 
 
 def recall(state: SkillState | None, now: datetime | None) -> float:
-    """Return the review card's chance that a mastered skill is recalled at `now`: the most faded come first."""
+    """Return the review card's chance that a mastered skill is recalled at `now`: the most faded come first,
+    and a skill just answered wrong before any (0), so its second question comes at once."""
+    if state is not None and state.slipped_at is not None:
+        return 0.0
     return schedule.recall(review_card(state), now) if state is not None else 1.0
 
 

@@ -214,6 +214,16 @@ def adaptive(situation: Situation) -> Step:
     if review is not None:
         return review
 
+    # 0b. A mastered skill just answered wrong: one more question at once, since it may have been a slip.
+    for skill_id in skill_ids:
+        skill = state.skills.get(skill_id)
+        if mastered[skill_id] and skill is not None and skill.slipped_at is not None:
+            question = best_question(situation, skill_id)
+            if question is not None:
+                return _ask(situation, question, f"That one did not go right. Here is one more question on "
+                                                 f"“{_skill_title(situation, skill_id)}”: everybody slips now "
+                                                 "and then.", "review")
+
     # 1. A wrong answer showed a common mix-up: offer the short lesson that fixes it.
     remedy = _remedy_for(situation, state.pending)
     if remedy is not None:

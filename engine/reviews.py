@@ -38,7 +38,9 @@ def reviews_due(course: Course, states: Mapping[str, LearnerState], params: Para
             question = best_question(situation, skill.id)
             if question is None:
                 continue
-            reason = f"You learned “{skill.title}” a while ago. Here is a quick question to keep it fresh."
+            reason = (f"That one did not go right. Here is one more question on “{skill.title}”: everybody "
+                      "slips now and then." if skill_state.slipped_at is not None else
+                      f"You learned “{skill.title}” a while ago. Here is a quick question to keep it fresh.")
             due.append((recall(skill_state, now),
                         Step("question", module.id, reason, lesson_id=question.lesson_id, question_id=question.id,
                              skill_id=skill.id, purpose="review")))

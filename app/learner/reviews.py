@@ -48,8 +48,13 @@ def next_review():
     """Take the learner to the next quick review, from another topic than the last one where there is a choice."""
     done = sitting_done(request.args.get("done")) or 0
     due = services.reviews_due(services.current_learner())
+    last = current_course().questions.get(request.args.get("after") or "")
+    # A wrong answer on a skill still due may have been a slip: its second question comes at once,
+    # even after the sitting's last quick check, so the level is settled before the learner goes.
+    again = next((s for s in due if last is not None and s.skill_id == last.skill), None)
+    if again is not None:
+        return redirect(url_for("learner.question", question_id=again.question_id, review=min(done, SITTING - 1)))
     if not due or done >= SITTING:
         return redirect(url_for("learner.reviews", done=done))
-    last = current_course().questions.get(request.args.get("after") or "")
     step = next((s for s in due if last is None or s.module_id != last.module_id), due[0])
     return redirect(url_for("learner.question", question_id=step.question_id, review=done))

@@ -87,7 +87,14 @@ def test_weeks_later_a_sitting_mixes_topics_and_ends_with_a_kind_word(client, we
     assert "That is enough for one go" in done or "That is all for now" in done
 
 
-def test_a_right_review_clears_it_and_a_wrong_one_brings_practice_back_the_level_dropping_only_then(
+def level_row(client, course, skill_id: str) -> str:
+    """Return the row of a skill on its topic's page."""
+    topic = client.get(f"/modules/{course.skills[skill_id].module_id}").text
+    row = topic[topic.index(course.skills[skill_id].title):]
+    return row[:row.index("</li>")]
+
+
+def test_a_right_review_clears_it_and_two_wrong_bring_practice_back_the_level_dropping_only_then(
         client, weeks_later):
     course = weeks_later
     first = client.get("/reviews/next?done=0").location
@@ -95,8 +102,13 @@ def test_a_right_review_clears_it_and_a_wrong_one_brings_practice_back_the_level
     second = client.get(f"/reviews/next?done=1&after={question_id}").location
     assert urlparse(second).path != urlparse(first).path, "a right review clears that review"
 
-    _, feedback, missed = take(client, course, second, wrong_fields)
+    slip_id, feedback, slipped = take(client, course, second, wrong_fields)
     assert "Not quite" in feedback and "Next quick check" in feedback
+    assert ">Mastered<" in level_row(client, course, slipped.skill), "one wrong answer may be a slip"
+    again = client.get(f"/reviews/next?done=2&after={slip_id}").location
+    assert urlparse(again).path != urlparse(second).path and parse_qs(urlparse(again).query)["review"] == ["2"]
+    _, feedback, missed = take(client, course, again, wrong_fields)
+    assert missed.skill == slipped.skill, "a second question on the same skill comes at once"
     assert f"/modules/{missed.module_id}/continue" in feedback, "practice on that skill is offered"
     topic = client.get(f"/modules/{missed.module_id}").text
     row = topic[topic.index(course.skills[missed.skill].title):]

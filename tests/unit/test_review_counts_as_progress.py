@@ -30,10 +30,10 @@ def test_a_skill_reviewed_right_with_hints_still_comes_back_for_review(course):
     assert (step.skill_id, step.purpose) == ("pay", "review")
 
 
-def test_one_wrong_review_after_many_right_ones_brings_the_lesson_back_not_a_tutor(course):
+def test_one_failed_review_after_many_right_ones_brings_the_lesson_back_not_a_tutor(course):
     state = reviewed_with_hints(course, 6)
     at = pay(state).card.due
-    failed = answer(course, state, "pay-1", at, correct=False)
+    failed = answer(course, answer(course, state, "pay-1", at, correct=False), "pay-2", at, correct=False)
     assert needs_help(course.module("banking"), failed, PARAMS, at) == []
     step = adaptive(Situation(course, course.module("banking"), failed, at + timedelta(minutes=1), PARAMS))
     assert (step.skill_id, step.purpose) == ("pay", "learn")
