@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, false
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -273,7 +273,7 @@ class LearnerSummary(db.Model):
     gold_at: Mapped[datetime | None]
     mastered: Mapped[int] = mapped_column(default=0)  # skills mastered
     answers: Mapped[int] = mapped_column(default=0)
-    seconds_spent: Mapped[float] = mapped_column(default=0.0)
+    seconds_spent: Mapped[float] = mapped_column(Float, default=0.0)
     last_step_at: Mapped[datetime | None]  # the latest answer or first read of a lesson
     stuck_skills: Mapped[int] = mapped_column(default=0)
     stuck: Mapped[list] = mapped_column(JSON, default=list)  # [[skill id, [mix-up tags]], ...]

@@ -23,6 +23,7 @@ from .learner_record import ModuleProgress, Stuck
 from .words import Mixup, describe_mixup, describe_mixups, question_prompt, shorten, skill_name
 
 PAGE_SIZE = 50  # learners on one page of "Everyone's progress"
+STUCK_SHOWN = 50  # learners and topics listed under "Needs help"; a big group says how many more
 # A group bigger than this shows what it finds hardest on a page of its own, which reads every answer.
 HARDEST_ON_DASHBOARD = 300
 HARDEST_QUESTIONS = 10  # questions in "What the group finds hardest"
@@ -100,6 +101,7 @@ class Dashboard:
     paging: Paging
     rows: list[LearnerRow]
     stuck: list[Stuck]
+    stuck_learners: int  # how many of the group's learners are stuck, listed or not
     hardest: list[HardQuestion] | None
     mixups: list[CommonMixup] | None
 
@@ -114,12 +116,19 @@ def _members(group: Group):
     return select(Membership.learner_id).where(Membership.group_id == group.id)
 
 
+def _stuck_learners(group: Group) -> int:
+    """Return how many of the group's learners are stuck on something (one query)."""
+    return db.session.scalar(select(func.count(LearnerSummary.learner_id.distinct()))
+                             .where(LearnerSummary.learner_id.in_(_members(group)),
+                                    LearnerSummary.stuck_skills > 0)) or 0
+
+
 def _stuck(course: Course, group: Group) -> list[Stuck]:
-    """Return every skill a learner in the group is stuck on, by name and then topic (one query)."""
+    """Return the skills the group's learners are stuck on, by name and then topic, the first few (one query)."""
     rows = db.session.execute(select(Learner, LearnerSummary.module_id, LearnerSummary.stuck)
                               .join(LearnerSummary, LearnerSummary.learner_id == Learner.id)
                               .where(Learner.id.in_(_members(group)), LearnerSummary.stuck_skills > 0)
-                              .order_by(*by_name()))
+                              .order_by(*by_name(), LearnerSummary.module_id).limit(STUCK_SHOWN))
     place = {module.id: n for n, module in enumerate(course.modules)}
     first: dict[int, int] = {}
     found: list[tuple[int, int, Stuck]] = []
@@ -188,7 +197,7 @@ def _progress(module: Module, summary: LearnerSummary | None) -> ModuleProgress:
 def group_dashboard(group: Group, page: int = 1, sort: str = "name") -> Dashboard:
     """Return one page of a group's dashboard: who needs help, learners' progress, what the group finds hardest.
 
-    Five queries, and three more for what the group finds hardest in a group small enough to show it here.
+    Six queries, and three more for what the group finds hardest in a group small enough to show it here.
     """
     course = current_course()
     now = utcnow()
@@ -203,6 +212,7 @@ def group_dashboard(group: Group, page: int = 1, sort: str = "name") -> Dashboar
                        tuple(_progress(module, summaries.get((m.learner.id, module.id))) for module in course.modules),
                        m.learner.id in helped) for m in members]
     small = shown.learners <= HARDEST_ON_DASHBOARD
-    return Dashboard(group, course.modules, shown, rows, _stuck(course, group) if shown.learners else [],
+    stuck = _stuck(course, group) if shown.learners else []
+    return Dashboard(group, course.modules, shown, rows, stuck, _stuck_learners(group) if stuck else 0,
                      hardest(course, group) if small and ids else ([] if small else None),
                      common_mixups(course, group) if small and ids else ([] if small else None))

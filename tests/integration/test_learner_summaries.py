@@ -176,3 +176,18 @@ def test_a_tutor_cannot_page_into_or_download_another_tutors_group(app):
     own_id, _ = make_group(other, "Otto's class")
     page = other.get(f"/tutor/groups/{own_id}?page=2").text
     assert "Nobody has joined yet" in page and "Learner 0000" not in page
+
+
+def test_needs_help_lists_the_first_stuck_learners_and_says_how_many_there_are(app, monkeypatch):
+    monkeypatch.setattr(dashboard, "STUCK_SHOWN", 2)
+    course = course_of(app)
+    tutor = tutor_client(app)
+    group_id, code = make_group(tutor)
+    question = questions(course, MODULE)[0]
+    for name in ("Ann", "Bob", "Cat"):
+        client = join(app, code, name)
+        for _ in range(3):
+            answer(client, question, wrong_fields(question))
+    needing = section(tutor.get(f"/tutor/groups/{group_id}").text, "needs-help-title")
+    assert "3 learners need help; the first 2 by name are listed here" in needing
+    assert ">Ann</a>" in needing and ">Bob</a>" in needing and ">Cat</a>" not in needing
