@@ -10,7 +10,6 @@ The examples are derandomised, so a run is repeatable and bounded (about a minut
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,6 @@ URL_TEXT = ["\x00", "x" * 5000]
 FIELD_CASES = [("x" * 2000, True), ("a\x00b", True), ("🏴‍☠️\u202e", False)]
 SLOW_PAGES = {"badges.certificate_pdf"}  # each PDF takes over half a second to draw: one case of fields
 EXAMPLES_PER_OPERATION = 25
-WALK_SECONDS = 150  # a generous ceiling per database; the walk normally takes well under a minute
 
 
 def field_names() -> list[str]:
@@ -171,7 +169,7 @@ def _walk_page(walk: Walk, client, token: str, rule, method: str, role: str, nam
 def _an_employer_area(app, rule) -> bool:
     """Say whether an employer's walk takes in this page: theirs, any page for a role, or a passport check.
 
-    Elsewhere an employer is like a learner with no progress, walked already, and the walk keeps to its time.
+    Elsewhere an employer is like a learner with no progress, walked already: walking it again would only add time.
     """
     return (rule.endpoint.startswith(("employer.", "opportunities.", "badges.check"))
             or getattr(app.view_functions[rule.endpoint], "required_role", None) is not None)
@@ -187,7 +185,6 @@ def test_no_page_answers_hostile_input_with_a_server_error(site):
     walk = Walk()
     names = field_names()
     real = real_values(site)
-    started = time.monotonic()
     clients = {}
     for rule in _page_rules(site.app):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -199,10 +196,8 @@ def test_no_page_answers_hostile_input_with_a_server_error(site):
                     client = site.sign_in(role)
                     clients[role] = client, form_token(client)
                 _walk_page(walk, *clients[role], rule, method, role, names, real)
-    elapsed = time.monotonic() - started
     assert not walk.failures, f"{len(walk.failures)} server errors:\n" + "\n".join(walk.failures[:40])
     assert walk.requests > 1000, "the walk sent too few requests to mean anything"
-    assert elapsed < WALK_SECONDS, f"the walk took {elapsed:.0f} s"
 
 
 # --- the API ------------------------------------------------------------------------------------------
