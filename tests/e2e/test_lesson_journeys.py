@@ -7,6 +7,7 @@ offer of help, or the finished module) and press the one button that goes on.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from engine.answers import display_order
 from engine.model import Lesson, Module, Option, Question
+from tests.integration.practice_steps import task_fields
 
 LEVELS = ("Not started", "Learning", "Secure", "Mastered")
 # A question's heading says where the learner is: "Question 2 of 4" in its lesson, or "Quick check".
@@ -105,6 +107,8 @@ def next_step_button(page: Page, quiz, module: Module) -> Locator:
         name = "Next question"
     elif path_of(href) == f"/modules/{module.id}/help":
         name = "Continue"
+    elif path_of(href).startswith(f"/modules/{module.id}/practice/"):
+        name = "Try the practice task"
     else:
         assert href == f"/modules/{module.id}#finished", href
         name = f"Back to {module.title}"
@@ -162,6 +166,9 @@ def follow_the_engine(page: Page, quiz, module: Module, learner: Learner, reason
             learner.read(page, lesson, journey)
             learner.press(page, page.get_by_role("button", name="I have read this", exact=True))
             reason = None  # a lesson page does not say why it comes, nor what is next
+        elif path_of(url).startswith(f"/modules/{module.id}/practice/"):
+            do_the_task(page, quiz, module, learner)
+            reason = None
         elif path_of(url) == f"/modules/{module.id}/help":
             expect(main_heading(page)).to_contain_text("Help with")
             expect_reason(page, reason, "p.lead")
@@ -171,6 +178,25 @@ def follow_the_engine(page: Page, quiz, module: Module, learner: Learner, reason
             raise AssertionError(f"the engine led to an unexpected page: {url} after {journey.steps}")
         expect(page).not_to_have_title(re.compile("Page not found|Sorry", re.IGNORECASE))
     raise AssertionError(f"{module.id} was not finished within {quiz.max_steps} steps: {journey.steps}")
+
+
+def do_the_task(page: Page, quiz, module: Module, learner: Learner) -> None:
+    """Do a practice task the engine offers, every step right, then carry on with the module."""
+    task = quiz.course.tasks[path_of(page.url).rsplit("/", 1)[1]]
+    expect(main_heading(page)).to_have_text(task.title)
+    for name, values in task_fields(task).items():
+        for value in values if isinstance(values, list) else [values]:
+            box = page.locator(f"[name={json.dumps(name)}]").first
+            what = box.evaluate("el => el.tagName === 'SELECT' ? 'select' : (el.type || 'text')")
+            if what in ("radio", "checkbox"):
+                page.locator(f"[name={json.dumps(name)}][value={json.dumps(value)}]").check()
+            elif what == "select":
+                box.select_option(value)
+            else:
+                box.fill(value)
+    learner.press(page, page.get_by_role("button", name="Check what I did", exact=True))
+    expect(page.get_by_role("heading", name="Well done: no mistakes")).to_be_visible()
+    learner.press(page, page.get_by_role("link", name=f"Carry on with {module.title}", exact=True))
 
 
 def start_module_with_mouse(page: Page, module: Module) -> None:
