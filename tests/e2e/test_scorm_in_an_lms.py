@@ -12,6 +12,7 @@ package keeps the student's key, and gives it to the next launch, as a real LMS 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import threading
@@ -26,6 +27,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.conftest import make_app
+from tests.integration.practice_steps import task_fields
 
 LMS_DIR = Path(__file__).resolve().parent / "lms"
 SCORM_AGAIN = LMS_DIR / "node_modules" / "scorm-again" / "dist" / "scorm12.js"
@@ -126,6 +128,22 @@ def work_through(frame: Frame, quiz) -> int:
         elif urlsplit(url).path == f"/modules/{module.id}/help":
             with frame.expect_navigation():
                 frame.get_by_role("button", name="Carry on with other skills", exact=True).click()
+        elif urlsplit(url).path.startswith(f"/modules/{module.id}/practice/"):
+            # A practice task the engine offers: every step right, then on with the module.
+            task = quiz.course.tasks[urlsplit(url).path.rsplit("/", 1)[1]]
+            for name, values in task_fields(task).items():
+                for value in values if isinstance(values, list) else [values]:
+                    box = frame.locator(f"[name={json.dumps(name)}]").first
+                    if box.evaluate("el => el.type === 'radio' || el.type === 'checkbox'"):
+                        frame.locator(f"[name={json.dumps(name)}][value={json.dumps(value)}]").check()
+                    elif box.evaluate("el => el.tagName === 'SELECT'"):
+                        box.select_option(value)
+                    else:
+                        box.fill(value)
+            with frame.expect_navigation():
+                frame.get_by_role("button", name="Check what I did", exact=True).click()
+            with frame.expect_navigation():
+                frame.get_by_role("link", name=f"Carry on with {module.title}", exact=True).click()
         else:
             raise AssertionError(f"the engine led to an unexpected page: {url}")
     raise AssertionError(f"{module.id} was not finished within {quiz.max_steps} steps")
