@@ -59,12 +59,19 @@ _PIECES = _inline_parser()
 
 
 def _link_rel(attrs, new=False):
-    """Mark every link noopener so a linked page cannot reach back into ours."""
+    """Mark every link noopener so a linked page cannot reach back into ours; leave bare addresses as text.
+
+    Lessons on scams quote made-up scam addresses ("parcel-fee.info/pay") for learners to
+    recognise: turning those into links would teach clicking them. A link is a link only
+    where the tutor wrote one.
+    """
+    if new:
+        return None
     attrs[(None, "rel")] = "noopener"
     return attrs
 
 
-# One pass: clean to the allow-list, then mark every link (and bare web address) noopener.
+# One pass: clean to the allow-list, then mark every link the tutor wrote noopener.
 _CLEANER = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,

@@ -97,3 +97,11 @@ def test_hostile_html_in_prompts_feedback_and_hints_is_removed_too(write_content
         assert_inert(html)
     assert "look" in q.hints[0] and "job" in q.options[0].feedback_html
     assert any("not allowed in lessons" in p.message for p in course.warnings)
+
+
+@pytest.mark.parametrize("text", ["Use GOV.UK to renew a passport.",
+                                  "The text said to pay at parcel-redelivery-fee.info/pay today.",
+                                  "Go to www.example.co.uk or http://scam.example/login now."])
+def test_a_web_address_written_as_plain_text_stays_text_so_no_scam_address_becomes_a_link(text):
+    html = render_markdown(text)
+    assert "<a " not in html and "href" not in html
