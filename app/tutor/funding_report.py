@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from engine.model import LEVELS
+from engine.model import LEVELS, Course
 
 from ..content import current_course
 from ..extensions import db
@@ -38,44 +39,51 @@ def _day(when: datetime | None) -> str:
     return uk_time(when).date().isoformat() if when else ""
 
 
-def report_rows(group: Group) -> Iterator[tuple]:
+def report_rows(session: Session, course: Course, group_id: int, group_name: str) -> Iterator[tuple]:
     """Yield the funding report: one row per learner and module, from the learners' summaries.
 
     Two queries for each batch of learners, however many answers they gave.
     """
-    course = current_course()
-    learners = list(db.session.execute(
+    learners = list(session.execute(
         select(Learner.id, Learner.display_name, Learner.username, Learner.last_active_at)
         .join(Membership, Membership.learner_id == Learner.id)
-        .where(Membership.group_id == group.id).order_by(*by_name())))
+        .where(Membership.group_id == group_id).order_by(*by_name())))
     for start in range(0, len(learners), REPORT_BATCH):
         batch = learners[start:start + REPORT_BATCH]
-        summaries = {(s.learner_id, s.module_id): s for s in db.session.scalars(
+        summaries = {(s.learner_id, s.module_id): s for s in session.scalars(
             select(LearnerSummary).where(LearnerSummary.learner_id.in_([row.id for row in batch])))}
         for row in batch:
             name = learner_name(row)
             for module in course.modules:
                 summary = summaries.get((row.id, module.id))
                 if summary is None:
-                    yield (name, row.username or "", group.name, module.title, 0, len(module.skills), "none",
+                    yield (name, row.username or "", group_name, module.title, 0, len(module.skills), "none",
                            "", "", "", 0, 0, _day(row.last_active_at))
                     continue
                 dates = [_day(getattr(summary, f"{level}_at")) for level in LEVELS]
-                yield (name, row.username or "", group.name, module.title, summary.mastered, len(module.skills),
+                yield (name, row.username or "", group_name, module.title, summary.mastered, len(module.skills),
                        summary.level or "none", *dates, summary.answers, round(summary.seconds_spent / 60),
                        _day(row.last_active_at))
 
 
 def report_csv(group: Group) -> Iterator[str]:
-    """Yield the funding report as CSV text: the header at once, then a few hundred rows at a time."""
+    """Return the funding report as CSV text to stream: the header at once, then a few hundred rows at a time.
+
+    The text is read after the request has ended, so it reads with a session of its own, not the request's.
+    """
+    return _csv_lines(db.engine, current_course(), group.id, group.name)
+
+
+def _csv_lines(engine, course: Course, group_id: int, group_name: str) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REPORT_COLUMNS)
     yield _taken(out)
-    for n, row in enumerate(report_rows(group), 1):
-        writer.writerow([safe_cell(value) for value in row])
-        if n % ROWS_PER_CHUNK == 0:
-            yield _taken(out)
+    with Session(engine) as session:
+        for n, row in enumerate(report_rows(session, course, group_id, group_name), 1):
+            writer.writerow([safe_cell(value) for value in row])
+            if n % ROWS_PER_CHUNK == 0:
+                yield _taken(out)
     yield _taken(out)
 
 

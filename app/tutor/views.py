@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.roles import tutor_required
@@ -123,7 +123,7 @@ def export(group_id: int):
     group = _group_or_404(group_id)
     filename = funding_report.report_filename(group, words.uk_time(utcnow()).date())
     # Streamed: the first rows reach the tutor while the rest are still being read.
-    return Response(stream_with_context(funding_report.report_csv(group)), mimetype="text/csv",
+    return Response(funding_report.report_csv(group), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
 
