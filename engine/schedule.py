@@ -10,8 +10,9 @@ difficulty, updated after every answer on the skill once it has been mastered.
 Our answers map to FSRS's ratings plainly: wrong is Again (the interval
 shortens, and the skill stops counting as mastered until it is shown again),
 right with a hint or someone's help is Hard (a little longer), right on one's
-own is Good (much longer). Easy is never used: a quick question cannot tell
-"easy" from "right".
+own is Good (much longer). Easy is never an answer's rating (a quick question
+cannot tell "easy" from "right"); it is how a card starts, at mastery, which
+already rests on several right answers.
 
 The card is a pure function of the answers in order: no wall clock, no random
 fuzz, and `now` is always an argument, so replaying a learner's record gives
@@ -25,10 +26,12 @@ from datetime import datetime, timezone
 
 import fsrs
 
-AGAIN, HARD, GOOD = fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good
+AGAIN, HARD, GOOD, EASY = fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy
 RETENTION = 0.9  # a review falls due when the chance of recall has fallen to this
-# Ask about every mastered skill at least once a year, however stable: a passport is a promise about now.
-LONGEST_DAYS = 365
+# Ask about every mastered skill at least once a month, however stable: FSRS assumes memory grows with each
+# right review, and for learners whose memory does not, longer gaps lost far more (bench/clock.py,
+# docs/engine.md "Review over weeks"). A passport is a promise about now.
+LONGEST_DAYS = 30
 
 # No learning or relearning steps of minutes: the engine's own practice does that job, and a learner on a
 # library computer is not back in ten minutes. No fuzz: the same answers always give the same dates.
@@ -98,8 +101,13 @@ def review(card: Card | None, grade: fsrs.Rating, at: datetime) -> Card:
 
 
 def first(at: datetime) -> Card:
-    """Return the card of a skill mastered at `at`: the answer that showed it is its first review."""
-    return review(None, GOOD, at)
+    """Return the card of a skill mastered at `at`: the answers that showed it are its first review, an easy one.
+
+    Mastery rests on two or more questions right on one's own, one of them hard to guess, so it starts
+    as FSRS's Easy (first check in about a week) rather than a flashcard's first Good (two days): the
+    two-day check cost 0.6 questions a skill for at most 5 points of retention (docs/engine.md).
+    """
+    return review(None, EASY, at)
 
 
 def is_due(card: Card | None, now: datetime | None) -> bool:

@@ -61,10 +61,11 @@ def test_a_skill_gets_its_review_card_when_it_is_mastered_and_not_before(course)
     assert pay(one).card is None, "one answer shows nothing to keep yet"
     card = pay(mastered_pay(course)).card
     assert card is not None and card.last_review == NOW and card.reviews == 1
-    assert NOW + timedelta(days=1) < card.due <= NOW + timedelta(days=7)
+    # Mastery rests on several right answers: the first check is in about a week, not a flashcard's two days.
+    assert NOW + timedelta(days=5) < card.due <= NOW + timedelta(days=10)
 
 
-def test_each_right_review_on_ones_own_lengthens_the_next_interval(course):
+def test_each_right_review_on_ones_own_lengthens_the_next_interval_up_to_a_month(course):
     state = mastered_pay(course)
     intervals = [pay(state).card.interval_days]
     for n in range(4):
@@ -74,8 +75,8 @@ def test_each_right_review_on_ones_own_lengthens_the_next_interval(course):
         state = answer(course, state, f"pay-{n % 2 + 1}", due)
         intervals.append(pay(state).card.interval_days)
         assert not due_for_review(pay(state), P, due), "a right review answer clears the review"
-    assert intervals == sorted(intervals) and len(set(intervals)) == len(intervals), intervals
-    assert intervals[-1] >= 60
+    assert intervals == sorted(intervals) and intervals[1] > intervals[0], intervals
+    assert intervals[-1] == schedule.LONGEST_DAYS == 30, "however stable, a skill is checked once a month"
 
 
 def test_a_review_failed_twice_shortens_the_interval_drops_the_level_and_brings_practice_back(course):
@@ -100,7 +101,6 @@ def test_a_review_failed_twice_shortens_the_interval_drops_the_level_and_brings_
 
 def test_a_right_review_with_a_hint_spaces_it_out_less_than_one_on_ones_own(course):
     state = mastered_pay(course)
-    state = answer(course, state, "pay-1", pay(state).card.due)
     due = pay(state).card.due
     own = pay(answer(course, state, "pay-2", due)).card.interval_days
     hinted = pay(answer(course, state, "pay-2", due, hints=1)).card.interval_days
