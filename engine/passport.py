@@ -227,8 +227,8 @@ def level_meaning(level: str, topic: str) -> str:
     text = f"{level.capitalize()} means this person showed every {level} skill in {topic} on their own."
     if level != LEVELS[0]:
         text += f" They already held {LEVELS[LEVELS.index(level) - 1]}."
-    text += (" For each skill they got at least two different questions right without help. At least one of "
-             "them could not be guessed.")
+    text += (" For each skill they got at least two different questions right without help. A pretend practice "
+             "task done alone can count as one of them. At least one of them could not be guessed.")
     if level == LEVELS[-1]:
         text += " Some days later they passed a mixed review of the whole topic, with no help."
     return text + (f" {level.capitalize()} is the “{LEVEL_MEANINGS.get(level, level)}” level of the UK Essential "

@@ -268,4 +268,5 @@ def test_what_a_level_means_is_said_in_short_plain_sentences():
     assert "“Foundation” level" in bronze and "held" not in bronze
     gold = level_meaning("gold", "Online banking")
     assert "They already held silver." in gold and "mixed review" in gold and "“Skills for work”" in gold
+    assert "practice task done alone can count" in bronze, "a task is evidence, and the meaning says so"
     assert max(len(sentence.split()) for sentence in gold.split(". ")) <= 20, "short sentences for every reader"
