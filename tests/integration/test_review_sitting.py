@@ -165,3 +165,18 @@ def test_the_api_offers_the_course_wide_next_step_a_review_first(app, client, mo
     skills = {s["id"]: s for s in client.get("/api/v1/me/skills", headers=headers).json["skills"]}
     assert skills[step["skill"]]["level"] == "mastered" and skills[step["skill"]]["review_due"] is True
     assert client.get("/api/v1/me/next").status_code == 401
+
+
+def test_a_slip_on_the_last_check_of_a_sitting_still_gets_its_second_question_at_once(client, weeks_later):
+    course = weeks_later
+    location = client.get("/reviews/next?done=0").location
+    for n in range(1, 5):
+        question_id, _, _ = take(client, course, location, right_fields)
+        location = client.get(f"/reviews/next?done={n}&after={question_id}").location
+    slip_id, _, slipped = take(client, course, location, wrong_fields)
+    again = client.get(f"/reviews/next?done=5&after={slip_id}").location
+    assert again.startswith("/questions/") and parse_qs(urlparse(again).query)["review"] == ["4"]
+    _, feedback, second = take(client, course, again, right_fields)
+    assert second.skill == slipped.skill and second.id != slipped.id
+    assert ">Mastered<" in level_row(client, course, slipped.skill), "right at the second try keeps the level"
+    assert client.get(f"/reviews/next?done=5&after={second.id}").location == "/reviews?done=5"
