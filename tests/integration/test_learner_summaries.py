@@ -191,3 +191,21 @@ def test_needs_help_lists_the_first_stuck_learners_and_says_how_many_there_are(a
     needing = section(tutor.get(f"/tutor/groups/{group_id}").text, "needs-help-title")
     assert "3 learners need help; the first 2 by name are listed here" in needing
     assert ">Ann</a>" in needing and ">Bob</a>" in needing and ">Cat</a>" not in needing
+
+
+def test_a_summary_does_not_go_stale_as_days_pass_because_mastery_and_stuck_do_not_depend_on_the_date(app, monkeypatch):
+    course = course_of(app)
+    tutor = tutor_client(app)
+    _, code = make_group(tutor)
+    ann = join(app, code, "Ann Able")
+    for question in questions(course, MODULE):
+        answer(ann, question, right_fields(question))
+    stuck_on = questions(course, OTHER)[0]
+    for _ in range(3):
+        answer(ann, stuck_on, wrong_fields(stuck_on))
+    with app.app_context():
+        today = recomputed()
+        assert any(values[SUMMARY_FIELDS.index("mastered")] for values in today.values())
+        later = utcnow() + timedelta(days=400)
+        monkeypatch.setattr("app.tutor.summaries.utcnow", lambda: later)
+        assert recomputed() == today, "a summary kept at the last step must still be true a year on"
