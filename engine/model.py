@@ -128,6 +128,7 @@ class Task:
     scenario: object
     feedback: Mapping[str, TaskFeedback]  # mistake -> what the learner is told, as the tutor wrote it
     source: Source
+    luck: float = 0.02  # the chance of passing by choosing at random, as its kind works it out (evidence.TASK_GUESS)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping
 
-from .evidence import TASK_GUESS, TASK_KIND, Shown
+from .evidence import TASK_KIND, Shown
 from .mastery import Parameters, SkillState, after_answer, after_help, after_lesson, new_state
 from .model import Lesson, Question, Task
 
@@ -125,15 +125,15 @@ class LearnerState:
                    helped: bool = False, misconceptions: tuple[str, ...] = ()) -> "LearnerState":
         """Return the state after the learner did a practice task: an answer on each of its skills.
 
-        A task is hard to pass by luck (`evidence.TASK_GUESS`), so passing one unaided is strong
+        Most tasks are hard to pass by luck (`task.luck`, from its kind), so passing one unaided is strong
         evidence for every skill it shows; passing it with help, like a helped answer, shows nothing.
         A mistake that shows a mix-up leads to the lesson that fixes it, as a wrong answer's does.
         """
         skills = dict(self.skills)
         if not (helped and passed):
             for skill_id in task.skills:
-                shown = Shown(task.id, TASK_KIND, at, TASK_GUESS) if not helped else None
-                skills[skill_id] = after_answer(self.skill(skill_id, params), params.for_skill(skill_id), TASK_GUESS,
+                shown = Shown(task.id, TASK_KIND, at, task.luck) if not helped else None
+                skills[skill_id] = after_answer(self.skill(skill_id, params), params.for_skill(skill_id), task.luck,
                                                 passed, at, shown=shown)
         passed_unaided = passed and not helped and task.id not in self.tasks_passed
         return replace(

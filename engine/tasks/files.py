@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..content_files import FileReport
-from .kind import Found, Outcome, Scenario, StepsError, TaskKind, choice_field, one_field
+from .kind import BY_LUCK, Found, Outcome, Scenario, StepsError, TaskKind, choice_field, one_field
 from .parts import Parts
 
 FORMATS = {"pdf": "PDF", "word": "Word document"}
@@ -197,6 +197,15 @@ class Files(TaskKind):
                 found.append(Found(LAYOUT_MISTAKES.get(layout, "no-paragraphs"), "letter"))
             kept["layout"] = layout
         return Outcome(not found, tuple(found), kept)
+
+    def luck(self, scenario: FilesScenario) -> float:
+        """Return the chance of a random pass: small with a name to type, else one format and one layout in so many."""
+        if scenario.save:
+            return BY_LUCK
+        chance = (1 / len(self.formats)) ** len(scenario.formats)
+        if scenario.letter:
+            chance /= len(self.layouts)
+        return max(chance, BY_LUCK)
 
     def part_name(self, scenario: FilesScenario, about: str) -> str:
         """Name the part of the task a mistake was in."""

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..content_files import FileReport
+from ..evidence import TASK_GUESS
 
 MAX_FIELD = 500  # characters in one thing a learner types into a pretend form
+# The chance of passing a task of several typed or chosen steps by clicking at random: very small.
+BY_LUCK = TASK_GUESS
 
 
 class StepsError(ValueError):
@@ -84,6 +87,14 @@ class TaskKind:
     def part_name(self, scenario: Any, about: str) -> str:
         """Name the part of the scenario a mistake was in, as the learner saw it ("" for the whole task)."""
         return ""
+
+    def luck(self, scenario: Any) -> float:
+        """Return the chance of passing this task by choosing at random: the evidence weighs a pass by it.
+
+        A kind whose tasks can be only a few choices (no typing) says how few, so a pass that
+        luck could give is not taken for a skill shown.
+        """
+        return BY_LUCK
 
 
 def one_field(fields: Mapping[str, list[str]], name: str, missing: str | None = None) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from ..content_files import FileReport
 from .application_form import FormErrors, _one
-from .kind import Found, Outcome, Scenario, StepsError, TaskKind
+from .kind import BY_LUCK, Found, Outcome, Scenario, StepsError, TaskKind
 from .parts import Parts
 
 TYPES = ("text", "date", "postcode", "email", "choice")
@@ -177,6 +177,15 @@ class OnlineForm(TaskKind):
             # A choice is one of the page's own; typed words might be the learner's real details, so never kept.
             kept[field.id] = value if field.type == "choice" else right
         return Outcome(not found, tuple(found), kept)
+
+    def luck(self, scenario: OnlineFormScenario) -> float:
+        """Return the chance of a random pass: small with a box to type, else one choice in so many per question."""
+        if any(field.type != "choice" for field in scenario.fields):
+            return BY_LUCK
+        chance = 1.0
+        for field in scenario.fields:
+            chance /= len(field.choices)
+        return max(chance, BY_LUCK)
 
     def part_name(self, scenario: OnlineFormScenario, about: str) -> str:
         """Name the box or question a mistake was in, by its label."""

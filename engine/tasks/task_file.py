@@ -103,6 +103,7 @@ def read_task(path: Path, rel: str, module: ModuleDraft, report: FileReport, ima
         scenario=scenario,
         feedback=MappingProxyType(feedback),
         source=Source(rel, 1),
+        luck=kind.luck(scenario),
     )
 
 

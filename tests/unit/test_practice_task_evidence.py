@@ -104,3 +104,24 @@ def test_a_learner_waiting_for_a_tutor_on_every_skill_is_not_sent_to_a_task_at_t
     state = replace(read_everything(LearnerState("passwords")), help_offered=frozenset(s.id for s in MODULE.skills))
     step = adaptive(Situation(COURSE, MODULE, state, NOW, PARAMS, offer_tasks=True))
     assert step.kind == "done"
+
+
+def test_a_task_that_is_only_a_few_choices_weighs_only_as_much_as_luck_allows():
+    letter = COURSE.tasks["lay-out-a-letter"]  # one layout of four, and PDF or Word: 1 in 8 by luck
+    assert letter.luck == 1 / 8 and INBOX.luck == evidence.TASK_GUESS
+    guessable = evidence.Shown("a-choice", "single", NOW, 0.25)
+    by_layout = evidence.Shown(letter.id, evidence.TASK_KIND, NOW, letter.luck)
+    by_inbox = evidence.Shown(INBOX.id, evidence.TASK_KIND, NOW, INBOX.luck)
+    assert evidence.enough([by_inbox, guessable])
+    assert not evidence.enough([by_layout, guessable]), "a 1-in-8 pass and a 1-in-4 guess could both be luck"
+
+
+def test_passing_a_task_records_its_own_chance_of_luck_in_the_evidence():
+    letter = COURSE.tasks["lay-out-a-letter"]
+    module = COURSE.module(letter.module_id)
+    state = LearnerState(module.id)
+    for lesson in module.path_lessons:
+        state = state.after_lesson(lesson, NOW, PARAMS)
+    state = state.after_task(letter, True, NOW, PARAMS)
+    for skill in letter.skills:
+        assert [s.guess for s in state.skill(skill, PARAMS).shown] == [letter.luck]
