@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AnswerRecord, LearnerModuleState
-from tests.conftest import csrf_token
+from tests.integration.practice_pages import send
 
 PAYEE = "/modules/online-banking/practice/pay-a-new-payee-safely"
 REGULAR = "/modules/online-banking/practice/sort-out-regular-payments"
@@ -17,12 +17,6 @@ SAFE_PAYEE = {"customer-number": "PRACTICE-4417", "character-2": "i", "character
 SAFE_REGULAR = {"customer-number": "PRACTICE-4417", "character-1": "l", "character-4": "h", "character-9": "s",
                 "order-to": "Priya Morgan", "order-amount": "25", "order-how-often": "monthly", "order-day": "5",
                 "cancel-debit": "fit-and-well", "after-cancel": "tell-company"}
-
-
-def send(client, page: str, fields: dict):
-    form = client.get(page)
-    assert form.status_code == 200
-    return client.post(page, data={**fields, "csrf_token": csrf_token(form.text)})
 
 
 def records() -> list[AnswerRecord]:

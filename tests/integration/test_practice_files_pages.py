@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from app.extensions import db
-from app.models import AnswerRecord
-from tests.conftest import csrf_token
+from tests.integration.practice_pages import records, send
 
 SAVE = "/modules/creating-documents/practice/save-and-find-a-letter"
 LETTER = "/modules/creating-documents/practice/lay-out-a-letter"
 RIGHT_SAVE = {"file-name": "Council bins letter March 2026", "folder": "letters", "search": "bins",
               "format-send-council": "pdf", "format-keep-editing": "word"}
-
-
-def send(client, page: str, fields: dict):
-    form = client.get(page)
-    assert form.status_code == 200
-    return client.post(page, data={**fields, "csrf_token": csrf_token(form.text)})
-
-
-def records(app) -> list[AnswerRecord]:
-    with app.app_context():
-        return list(db.session.scalars(select(AnswerRecord).order_by(AnswerRecord.id)))
 
 
 def clear_layout_letter(app) -> str:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from app.extensions import db
-from app.models import AnswerRecord
-from tests.conftest import csrf_token
+from tests.integration.practice_pages import records, send
 
 BOARD = "/modules/applying-for-jobs/practice/spot-the-fake-job"
 FORM = "/modules/applying-for-jobs/practice/fill-in-an-application-form"
@@ -17,17 +14,6 @@ CAREFUL = {"statement": STATEMENT, "job-1-title": "Volunteer cook", "job-1-emplo
            "job-1-from": "09/2024", "job-1-current": "yes", "job-2-title": "Shop assistant",
            "job-2-employer": "Corner Shop (pretend)", "job-2-from": "03/2021", "job-2-to": "08/2024",
            "right-to-work": "yes", "attach": "CV.pdf", "declare": "yes"}
-
-
-def send(client, page: str, fields: dict):
-    form = client.get(page)
-    assert form.status_code == 200
-    return client.post(page, data={**fields, "csrf_token": csrf_token(form.text)})
-
-
-def records(app) -> list[AnswerRecord]:
-    with app.app_context():
-        return list(db.session.scalars(select(AnswerRecord).order_by(AnswerRecord.id)))
 
 
 def right_board(app) -> dict:

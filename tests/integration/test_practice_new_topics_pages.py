@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from app.extensions import db
-from app.models import AnswerRecord
-from tests.conftest import csrf_token
 from tests.integration.practice_steps import task_fields
+from tests.integration.practice_pages import records, send
 
 TASKS = {
     "tell-the-council-you-have-moved": "using-the-internet",
@@ -23,17 +20,6 @@ CAREFUL = {"full-name": "Alex Morgan", "date-of-birth": "14 6 1982", "new-postco
 
 def address(task_id: str) -> str:
     return f"/modules/{TASKS[task_id]}/practice/{task_id}"
-
-
-def send(client, page: str, fields: dict):
-    form = client.get(page)
-    assert form.status_code == 200
-    return client.post(page, data={**fields, "csrf_token": csrf_token(form.text)})
-
-
-def records(app) -> list[AnswerRecord]:
-    with app.app_context():
-        return list(db.session.scalars(select(AnswerRecord).order_by(AnswerRecord.id)))
 
 
 def test_each_new_topic_lists_two_tasks_that_say_they_are_pretend_and_ask_for_no_real_details(client):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AnswerRecord, LearnerModuleState
 from tests.conftest import csrf_token
+from tests.integration.practice_pages import records
 
 ACCOUNT = "/modules/passwords/practice/make-a-pretend-account"
 INBOX = "/modules/passwords/practice/sort-the-inbox"
@@ -32,11 +33,6 @@ def send(client, page: str, **fields):
     form = client.get(page)
     assert form.status_code == 200
     return client.post(page, data={**fields, "csrf_token": csrf_token(form.text)})
-
-
-def records(app) -> list[AnswerRecord]:
-    with app.app_context():
-        return list(db.session.scalars(select(AnswerRecord).order_by(AnswerRecord.id)))
 
 
 def test_every_practice_page_says_it_is_pretend_and_asks_for_nothing_real(client):
