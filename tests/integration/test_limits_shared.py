@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,26 +25,9 @@ from app import ratelimits
 from app.extensions import db, limiter
 from app.ratelimits import store
 from tests.conftest import PROJECT_ROOT, make_app
+from tests.integration.local_servers import free_port, redis_server, wait_for
 from tests.integration.test_accounts import save_account, sign_in
 from tests.integration.test_limits_guessing import amount
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        assert server.poll() is None, "the server stopped while starting"
-        try:
-            urllib.request.urlopen(url, timeout=30).close()  # a worker reads the course on its first page
-            return
-        except OSError:  # not listening yet
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
 
 
 @pytest.fixture
@@ -148,26 +128,10 @@ def test_the_site_counts_in_its_database_unless_told_otherwise(app):
 @pytest.fixture
 def redis_url(tmp_path):
     """Start a throwaway Redis server on loopback and yield its URL; skip if Redis is not installed."""
-    program = shutil.which("redis-server")
-    if program is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen([program, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        ends = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < ends and server.poll() is None, "redis-server did not start"
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with redis_server(tmp_path) as url:
+        if url is None:
+            pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        yield url
 
 
 def test_with_redis_named_the_counts_live_in_redis(tmp_path, redis_url):
