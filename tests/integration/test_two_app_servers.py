@@ -144,7 +144,8 @@ def take_part(site: Site, learner: Guest) -> None:
                 page = site.get(session, f"/modules/{module}")
                 response = session.post(urljoin(site.base, f"/modules/{module}/start"), allow_redirects=False,
                                         data={"choice": "show", "csrf_token": csrf_token(page.text)}, timeout=30)
-                assert response.status_code in (302, 502), response.status_code
+                # A start lost as a server stops is harmless: the topic's Continue starts it anyway.
+                assert response.status_code == 302 or response.status_code >= 500, response.status_code
                 continue
             location = urlsplit(site.get(session, f"/modules/{module}/continue").headers["Location"])
             if location.fragment == "finished":
