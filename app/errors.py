@@ -27,6 +27,8 @@ MESSAGES = {
           "This page is for tutors or admins. If you are one, sign in with your own account."),
     413: ("That was too much to send",
           "What you sent was too big. Please go back and try something shorter."),
+    409: ("That was sent twice at once",
+          "Your progress is saved. Please go back, reload the page and carry on."),
     500: ("Sorry, something went wrong on our side",
           "Your progress is saved. Please try again in a few minutes."),
     503: ("Sorry, the site is not working just now",
@@ -129,6 +131,17 @@ def init_app(app: Flask) -> None:
         _forget_database_work()
         return page(400, "That could not be saved",
                     "Something you sent is not something we can save. Please go back, check it and try again.")
+
+    @app.errorhandler(db_errors.IntegrityError)
+    def sent_twice(error):
+        """Answer 409 when two requests made the same new row at once (two tabs, a double tap).
+
+        The first one's work is saved; the second's is undone, and the learner simply carries on.
+        Logged as an error, since a rule broken for any other reason is a fault to look at.
+        """
+        current_app.logger.error("two writes clashed, or a database rule was broken: %s", error.orig)
+        _forget_database_work()
+        return page(409)
 
     def database_unavailable(error):
         """Answer 503 while the database cannot be reached; the next request tries it afresh."""
