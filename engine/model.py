@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from .evidence import TASK_GUESS
+
 AREAS = (
     "Communicating",
     "Handling information and content",
@@ -128,7 +130,7 @@ class Task:
     scenario: object
     feedback: Mapping[str, TaskFeedback]  # mistake -> what the learner is told, as the tutor wrote it
     source: Source
-    luck: float = 0.02  # the chance of passing by choosing at random, as its kind works it out (evidence.TASK_GUESS)
+    luck: float = TASK_GUESS  # the chance of passing by choosing at random, as its kind works it out
 
 
 @dataclass(frozen=True)
