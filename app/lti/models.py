@@ -139,3 +139,17 @@ class LtiResourceLink(db.Model):
     module_id: Mapped[str] = mapped_column(String(100))
     chosen_by: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"), index=True)
     chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiSigningKey(db.Model):
+    """The private key this site signs LTI messages with, made once and shared by every app server.
+
+    A secret: no page, download or log ever shows it; VLEs only ever see its public half.
+    """
+
+    __tablename__ = "lti_signing_keys"
+
+    # One row named "tool" today; the name leaves room to bring in a new key beside the old one.
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
