@@ -5,9 +5,9 @@
 (bench/README.md explains the output.)
 
 1. Starts a throwaway PostgreSQL on 127.0.0.1 (or fills --database-url: give it an empty database),
-   builds the schema with the project's migrations and copies in learners, their answers, awards and
-   lessons read in bulk (bench/scale.py's loader), plus each learner's engine state per topic (one
-   learner's real replayed states, copied), and puts every learner in one tutor's group.
+   builds the schema with the project's migrations and copies in learners, their answers, awards,
+   lessons read, engine states and summaries in bulk (bench/bulk.py, which bench/scale.py uses too),
+   and puts every learner in one tutor's group.
 2. "before": the dashboard and CSV export as they were before learners' summaries (the code of commit
    2a357d3, read from git), which work everything out from states, awards and answers on each request.
 3. Rebuilds the summaries with `flask tutor rebuild-summaries`' own function, timed.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import subprocess
 import sys
 import time
@@ -33,60 +32,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import event, select, text  # noqa: E402
 
-from scale import QueryCounter, fill, make_app, peak_mb  # noqa: E402
+from bulk import QueryCounter, fill, make_app, make_group, peak_mb  # noqa: E402
 from throwaway_pg import ThrowawayPostgres  # noqa: E402
 
 BEFORE_COMMIT = "2a357d3"  # the last commit whose dashboard worked everything out on each request
 REPEATS = 3  # each page is timed this many times; the best is printed
-
-
-def copy_states(app, learners: int) -> int:
-    """Give every learner the engine states learner 1's answers replay to, in every topic they answered in."""
-    from app.content import current_course, current_parameters
-    from app.extensions import db
-    from app.models import AnswerRecord
-    from engine.progress import Event, replay
-
-    with app.app_context():
-        course = current_course()
-        events = [Event(r.answered_at, question=course.questions[r.question_id], correct=r.correct)
-                  for r in db.session.scalars(select(AnswerRecord).where(AnswerRecord.learner_id == 1))
-                  if r.question_id in course.questions]
-        states = {m.id: replay(m.id, events, current_parameters()) for m in course.modules}
-        rows = [(m, json.dumps(s.as_dict())) for m, s in states.items() if s.started]
-        raw = db.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            with cursor.copy("COPY learner_module_states (learner_id, module_id, state, updated_at) FROM STDIN") as copy:
-                for n in range(1, learners + 1):
-                    for module_id, state in rows:
-                        copy.write_row((n, module_id, state, "2026-02-01 09:00:00"))
-            raw.commit()
-        finally:
-            raw.close()
-    return len(rows) * learners
-
-
-def make_group(app, learners: int) -> tuple[int, str]:
-    """Make a tutor and one group holding every learner; return the group's id and the tutor's cookie id."""
-    from app.auth.accounts import create_user
-    from app.extensions import db
-    from app.models import Group
-
-    with app.app_context():
-        tutor = create_user("centre.tutor", "correct horse battery", "tutor", "Cara Centre")
-        group = Group(name="Whole centre", join_code="CENTRE", tutor_id=tutor.id)
-        db.session.add(group)
-        db.session.commit()
-        db.session.execute(text("INSERT INTO memberships (group_id, learner_id, joined_at) "
-                                "SELECT :g, id, now() FROM learners WHERE role = 'learner' AND id <= :n"),
-                           {"g": group.id, "n": learners})
-        db.session.execute(text("UPDATE learners SET display_name = 'Learner ' || id, "
-                                "last_active_at = last_active_at + (id % 997) * interval '1 minute'"))
-        db.session.commit()
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        return group.id, tutor.get_id()
 
 
 def old_dashboard():
@@ -175,10 +125,8 @@ def run(args: argparse.Namespace, url: str) -> int:
     app = make_app(url)
     started = time.perf_counter()
     counts = fill(app, args.learners, args.answers)
-    states = copy_states(app, args.learners)
-    group_id, tutor_cookie_id = make_group(app, args.learners)
-    print(f"loaded {counts['learners']:,} learners in one group, {counts['answers']:,} answers, "
-          f"{counts['awards']:,} awards, {counts['lesson_reads']:,} lessons read, {states:,} engine states "
+    group_id, tutor_cookie_id = make_group(app, "Whole centre", 1, args.learners)
+    print(f"loaded {', '.join(f'{v:,} {k}' for k, v in counts.items())}, every learner in one group, "
           f"in {time.perf_counter() - started:.1f} s")
     rows = [] if args.after_only else before(app, group_id)
     from app.extensions import db

@@ -4,7 +4,7 @@
 
 1. Starts a throwaway PostgreSQL on 127.0.0.1 (or fills the empty database --database-url names),
    builds the schema with the migrations, and copies in learners' answers in bulk, as
-   bench/scale.py does (about 23 answers a learner for each of the course's skills).
+   bench/bulk.py does for bench/scale.py.
 2. Runs `flask engine fit --output TMP` in this process and prints its wall and CPU time and the
    process's peak memory before and after.
 3. Times the one-setting-at-a-time replay (engine.fit.log_likelihood), which the grid search
@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 
-from scale import ROOT, ThrowawayPostgres, fill, make_app, peak_mb  # noqa: F401 (ROOT puts the app on the path)
+from bulk import fill, make_app, peak_mb
+from throwaway_pg import ThrowawayPostgres
 
 
 def old_grid_seconds(app) -> tuple[float, int]:
@@ -62,6 +63,23 @@ def _events(block, row: int) -> list:
     return events
 
 
+def measure_fit(app) -> dict:
+    """Run `flask engine fit` in this process; return its wall and CPU time, skills fitted and peak memory."""
+    before = peak_mb()
+    with tempfile.TemporaryDirectory() as output:
+        started, cpu = time.perf_counter(), time.process_time()
+        result = app.test_cli_runner().invoke(args=["engine", "fit", "--output", output])
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "ok": result.exit_code == 0, "output": result.output,
+            "fitted": sum(1 for line in result.output.splitlines() if ": prior " in line),
+            "peak_before": before, "peak_after": peak_mb()}
+
+
+def measure_fit_on(url: str) -> dict:
+    """Build the app on an already filled database and measure the fit (run in a fresh process by scale.py)."""
+    return measure_fit(make_app(url, migrate=False))
+
+
 def run(args: argparse.Namespace, url: str) -> int:
     """Fill the database, run the fit, print the figures."""
     app = make_app(url)
@@ -69,18 +87,14 @@ def run(args: argparse.Namespace, url: str) -> int:
     counts = fill(app, args.learners, args.answers)
     print(f"loaded {counts['answers']:,} answers from {counts['learners']:,} learners in "
           f"{time.perf_counter() - started:.0f} s")
-    before = peak_mb()
-    with tempfile.TemporaryDirectory() as output:
-        started, cpu = time.perf_counter(), time.process_time()
-        result = app.test_cli_runner().invoke(args=["engine", "fit", "--output", output])
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    if result.exit_code != 0:
-        print(result.output)
+    measured = measure_fit(app)
+    seconds, cpu, before, fitted = measured["seconds"], measured["cpu"], measured["peak_before"], measured["fitted"]
+    if not measured["ok"]:
+        print(measured["output"])
         return 1
-    fitted = sum(1 for line in result.output.splitlines() if ": prior " in line)
     print(f"engine fit: {seconds:.1f} s ({cpu:.1f} s of CPU in this process) for {counts['answers']:,} answers "
           f"({fitted} skills fitted), {cpu / counts['answers'] * 1e6:.1f} us of CPU an answer")
-    print(f"peak memory of this process: {before:.0f} MB before the fit, {peak_mb():.0f} MB after")
+    print(f"peak memory of this process: {before:.0f} MB before the fit, {measured['peak_after']:.0f} MB after")
     per_answer, sample = old_grid_seconds(app)
     print(f"the old grid, one setting at a time: {per_answer * 1000:.2f} ms of CPU an answer (measured on "
           f"{sample:,} answers), so about {per_answer * counts['answers'] / 3600:.1f} hours for these answers")

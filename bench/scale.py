@@ -1,17 +1,19 @@
-"""Scale benchmark: a PostgreSQL database of many learners, and what one deletion and one answer cost in it.
+"""Scale benchmark: every target of issue 16 measured in a PostgreSQL database of a chosen size.
 
-    .venv/bin/python bench/scale.py [--learners 2000] [--answers 900] [--database-url URL]
+    .venv/bin/python bench/scale.py [--learners 100000] [--answers 100] [--database-url URL]
 
-(bench/README.md explains the output.)
+(bench/README.md explains the output and gives the figures.)
 
-1. Starts a throwaway PostgreSQL on 127.0.0.1 (or uses --database-url, which it fills: give it an
-   empty database) and builds the schema with the project's own migrations.
-2. Loads N learners with about --answers answers each, their awards (each pointing at one of
-   their answers, with evidence as big as real ones) and lessons read, in bulk with COPY.
-3. Measures, first without the foreign-key indexes the migration f3a9c2d71e06 added ("before"),
-   then with them ("after"): deleting one learner (the app's own delete_learner), and an answer
-   POSTed through the app to a learner who has --answers answers already. Each line gives the time,
-   the number of queries and the process's peak memory.
+1. Starts a throwaway PostgreSQL on 127.0.0.1 (or fills --database-url: give it an empty
+   database), builds the schema with the project's own migrations, and copies in the learners
+   with about --answers answers each, their lessons read, awards, engine states and summaries
+   (bench/bulk.py), then a tutor's group of 30 and a centre's group of 3,000.
+2. Measures each operation of the issue's target list through the app, as the user it is for:
+   the group of 30's dashboard; a learner's home and passport pages; an answer POST; the centre's
+   dashboard pages (bench/centre.py's own timing); deleting a learner; a learner's data download;
+   and `flask engine fit` (bench/fit.py's), in a fresh process so its peak memory is its own.
+3. Prints, for each, the time, the queries the app sent, the process's peak memory, the target
+   and PASS or FAIL, with the load average of the machine.
 
 Only loopback is contacted. Every loop is bounded by --learners and --answers.
 """
@@ -19,230 +21,175 @@ Only loopback is contacted. Every loop is bounded by --learners and --answers.
 from __future__ import annotations
 
 import argparse
-import json
-import random
-import resource
+import multiprocessing
+import os
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
+from bulk import PATTERNS, QueryCounter, fill, learner_cookie_id, make_app, make_group, peak_mb  # noqa: E402
 from throwaway_pg import ThrowawayPostgres  # noqa: E402
 
-# The indexes migration f3a9c2d71e06 added: dropped for the "before" figures.
-NEW_INDEXES = (("awards", "answer_id"), ("help_sessions", "tutor_id"), ("lti_grade_links", "platform_id"),
-               ("lti_courses", "group_id"), ("lti_resource_links", "chosen_by"))
+REPEATS = 5  # each page is asked for once to warm up, then this many times; the median is printed
 ANSWER_POSTS = 20
-START = datetime(2026, 1, 5, 9, 0)
+SMALL_GROUP, CENTRE = 30, 3000
+# The issue's targets, in ms (memory in MB for the fit).
+TARGETS = {"dashboard, group of 30": 200, "learner's home page": 200, "learner's passport page": 200,
+           "answer POST": 50, "centre of 3,000, a dashboard page": 500, "delete one learner": 1000,
+           "learner's data download": 1000, "engine fit, peak memory": 500}
 
 
-class QueryCounter:
-    """Count the statements the app sends while it is switched on."""
-
-    def __init__(self, engine) -> None:
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args) -> None:
-        self.count += 1
-
-
-def peak_mb() -> float:
-    """Return this process's peak resident memory so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def make_app(url: str):
-    """Build the app on the benchmark's database, with the schema from the migrations."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "scale-bench", "WTF_CSRF_ENABLED": False,
-                      "LOG_LEVEL": "WARNING", "CONTENT_RELOAD_SECONDS": 0, "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
-
-
-def fill(app, learners: int, per_learner: int, first_learner: int = 1, seed: int = 7) -> dict:
-    """Copy learners, their answers, awards and lessons read into the database; return the row counts."""
-    from app.content import current_course
-    from app.extensions import db
-
-    rng = random.Random(seed)
-    with app.app_context():
-        course = current_course()
-        questions = [q for q in course.questions.values()]
-        lessons = list(course.lessons.values())
-        modules = [m.id for m in course.modules]
-        raw = db.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            cursor.execute("SELECT coalesce(max(id), 0) FROM answers")
-            answer_id = cursor.fetchone()[0]
-            counts = {"learners": 0, "answers": 0, "awards": 0, "lesson_reads": 0}
-            with cursor.copy("COPY learners (id, created_at, last_active_at, role, session_key) FROM STDIN") as copy:
-                for n in range(first_learner, first_learner + learners):
-                    copy.write_row((n, START, START, "learner", f"k{n:030d}"))
-                    counts["learners"] += 1
-            answer_columns = ("id, learner_id, question_id, module_id, skill_id, kind, response, given, correct, "
-                              "hints_used, helped, misconceptions, answered_at")
-            first_answers: dict[int, int] = {}
-            with cursor.copy(f"COPY answers ({answer_columns}) FROM STDIN") as copy:
-                for n in range(first_learner, first_learner + learners):
-                    at = START + timedelta(minutes=rng.randrange(60 * 24 * 30))
-                    for _ in range(rng.randint(per_learner - per_learner // 20, per_learner + per_learner // 20)):
-                        answer_id += 1
-                        first_answers.setdefault(n, answer_id)
-                        q = rng.choice(questions)
-                        key = q.choices[0].key if q.choices else "a"
-                        at += timedelta(seconds=rng.randrange(20, 400))
-                        copy.write_row((answer_id, n, q.id, q.module_id, q.skill, q.kind,
-                                        json.dumps({"choices": [key]}), f"chose {key}", rng.random() < 0.7,
-                                        0, False, "[]", at))
-                        counts["answers"] += 1
-            evidence = json.dumps({"skills": {f"skill-{i}": {"shown": [[f"q-{i}-{j}", "2026-01-05T09:00:00"]
-                                                                       for j in range(3)], "estimate": 0.97}
-                                              for i in range(6)}})
-            with cursor.copy("COPY awards (public_id, learner_id, module_id, level, awarded_at, answer_id, evidence, "
-                             "recipient_salt, recipient_number, shared) FROM STDIN") as copy:
-                for n in range(first_learner, first_learner + learners):
-                    for m, module_id in enumerate(modules[:2]):
-                        copy.write_row((f"b{n:014d}{m}", n, module_id, "bronze", START, first_answers[n] + 40 * m,
-                                        evidence, "00" * 8, n, False))
-                        counts["awards"] += 1
-            with cursor.copy("COPY lesson_reads (learner_id, lesson_id, module_id, read_at) FROM STDIN") as copy:
-                for n in range(first_learner, first_learner + learners):
-                    for lesson in rng.sample(lessons, min(20, len(lessons))):
-                        copy.write_row((n, lesson.id, lesson.module_id, START))
-                        counts["lesson_reads"] += 1
-            for table in ("learners", "answers", "awards", "lesson_reads"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            raw.commit()
-            cursor.execute("ANALYZE")
-            raw.commit()
-        finally:
-            raw.close()
-    return counts
-
-
-def set_new_indexes(app, present: bool) -> None:
-    """Drop or create the foreign-key indexes the migration added."""
-    from app.extensions import db
-
-    with app.app_context(), db.engine.begin() as conn:
-        for table, column in NEW_INDEXES:
-            name = f"ix_{table}_{column}"
-            conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})" if present
-                              else f"DROP INDEX IF EXISTS {name}"))
-        conn.execute(text("ANALYZE awards"))
-
-
-def time_delete(app, learner_id: int) -> dict:
-    """Delete one learner with the app's own function; return time, queries and rows it took with it."""
-    from app.auth.accounts import delete_learner
-    from app.extensions import db
-    from app.models import Learner
-
-    with app.app_context():
-        answers = db.session.execute(text("SELECT count(*) FROM answers WHERE learner_id = :n"),
-                                     {"n": learner_id}).scalar()
-        counter = QueryCounter(db.engine)
-        started = time.perf_counter()
-        delete_learner(db.session.get(Learner, learner_id))
-        seconds = time.perf_counter() - started
-        event.remove(db.engine, "before_cursor_execute", counter._seen)
-        left = db.session.execute(text("SELECT count(*) FROM answers WHERE learner_id = :n"), {"n": learner_id})
-        assert left.scalar() == 0, "the learner's answers were not deleted"
-    return {"ms": seconds * 1000, "queries": counter.count, "answers": answers}
-
-
-def time_answers(app, per_learner: int) -> dict:
-    """Post answers through the app for a learner with `per_learner` answers already; return the median."""
-    from app.content import current_course
-    from app.extensions import db
-
+def signed_in(app, cookie_id: str):
+    """Return a test client signed in as the user with this cookie id."""
     client = app.test_client()
-    with app.app_context():
-        course = current_course()
-        question = course.questions["pw-hardest-to-guess"]
-    assert client.post(f"/lessons/{question.lesson_id}/read").status_code in (200, 302)
-    with app.app_context():
-        learner_id = db.session.execute(text("SELECT max(id) FROM learners")).scalar()
-    fill_one(app, learner_id, per_learner)
+    with client.session_transaction() as session:
+        session["_user_id"] = cookie_id
+        session["_fresh"] = True
+    return client
+
+
+def page(app, client, path: str) -> tuple[float, float]:
+    """GET a page once to warm up, then REPEATS times; return the median ms and the queries of one request."""
+    from app.extensions import db
+
+    assert client.get(path).status_code == 200, path
+    times = []
     with app.app_context():
         counter = QueryCounter(db.engine)
-        times = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+        queries = counter.stop()
+    return statistics.median(times) * 1000, queries / REPEATS
+
+
+def answer_posts(app, learner_id: int) -> tuple[float, float]:
+    """Post answers as a loaded learner; return the median ms and the queries of one answer."""
+    from app.content import current_course
+    from app.extensions import db
+
+    client = signed_in(app, learner_cookie_id(learner_id))
+    with app.app_context():
+        question = current_course().questions["pw-hardest-to-guess"]
+    assert client.post(f"/lessons/{question.lesson_id}/read").status_code in (200, 302)
+    times = []
+    with app.app_context():
+        counter = QueryCounter(db.engine)
         for n in range(ANSWER_POSTS):
             key = question.choices[n % len(question.choices)].key
             started = time.perf_counter()
             response = client.post(f"/questions/{question.id}", data={"choice": key, "hints": "0"})
             times.append(time.perf_counter() - started)
             assert response.status_code == 302, response.status_code
-        event.remove(db.engine, "before_cursor_execute", counter._seen)
-    return {"ms": statistics.median(times) * 1000, "queries": counter.count / ANSWER_POSTS}
+        queries = counter.stop()
+    return statistics.median(times) * 1000, queries / ANSWER_POSTS
 
 
-def fill_one(app, learner_id: int, answers: int) -> None:
-    """Give one existing learner `answers` answers, copied in bulk."""
-    from app.content import current_course
+def deletions(app, learner_ids: list[int]) -> tuple[float, float, int]:
+    """Delete learners one at a time with the app's own function; return the median ms, queries and answers."""
+    from app.auth.accounts import delete_learner
     from app.extensions import db
+    from app.models import Learner
 
+    times, queries, answers = [], 0, []
     with app.app_context():
-        questions = list(current_course().questions.values())
-        raw = db.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            with cursor.copy("COPY answers (learner_id, question_id, module_id, skill_id, kind, response, given, "
-                             "correct, hints_used, helped, misconceptions, answered_at) FROM STDIN") as copy:
-                for n in range(answers):
-                    q = questions[n % len(questions)]
-                    copy.write_row((learner_id, q.id, q.module_id, q.skill, q.kind, '{"choices": ["a"]}', "chose a",
-                                    n % 3 != 0, 0, False, "[]", START + timedelta(minutes=n)))
-            raw.commit()
-        finally:
-            raw.close()
+        for learner_id in learner_ids:
+            answers.append(db.session.execute(text("SELECT count(*) FROM answers WHERE learner_id = :n"),
+                                              {"n": learner_id}).scalar())
+            db.session.commit()
+            counter = QueryCounter(db.engine)
+            started = time.perf_counter()
+            delete_learner(db.session.get(Learner, learner_id))
+            times.append(time.perf_counter() - started)
+            queries += counter.stop()
+            left = db.session.execute(text("SELECT count(*) FROM answers WHERE learner_id = :n"), {"n": learner_id})
+            assert left.scalar() == 0, "the learner's answers were not deleted"
+    return statistics.median(times) * 1000, queries / len(learner_ids), round(statistics.median(answers))
+
+
+def fit_elsewhere(url: str) -> dict:
+    """Run bench/fit.py's measurement in a fresh process, so the memory is the fit's alone."""
+    from fit import measure_fit_on
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(measure_fit_on, url).result()
+
+
+def load() -> str:
+    """Return the machine's load average, as the figures are read next to it."""
+    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def run(args: argparse.Namespace, url: str) -> int:
-    """Build the database, then measure before and after the indexes; print a table."""
+    """Build the database, then measure every target; print a table."""
+    from centre import after
+
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, {load()}", flush=True)
     app = make_app(url)
     started = time.perf_counter()
-    counts = fill(app, args.learners, args.answers)
-    load_s = time.perf_counter() - started
-    print(f"loaded {counts['learners']:,} learners, {counts['answers']:,} answers, {counts['awards']:,} awards, "
-          f"{counts['lesson_reads']:,} lessons read in {load_s:.1f} s (peak memory {peak_mb():.0f} MB)")
+    counts = fill(app, args.learners, args.answers, log=lambda line: print(line, flush=True))
+    first = min(PATTERNS, args.learners) + 1  # the learners after the patterns are copies of them
+    small_id, small_tutor = make_group(app, "Tuesday class", first, SMALL_GROUP)
+    centre_id, centre_tutor = make_group(app, "Whole centre", first + SMALL_GROUP, CENTRE)
+    print(f"loaded {', '.join(f'{v:,} {k}' for k, v in counts.items())} and groups of {SMALL_GROUP} and "
+          f"{CENTRE:,} in {time.perf_counter() - started:.0f} s (peak memory {peak_mb():.0f} MB); {load()}",
+          flush=True)
+
     rows = []
-    for label, present, learner_id in (("before", False, 1), ("after", True, 2)):
-        set_new_indexes(app, present)
-        deleted = time_delete(app, learner_id)
-        answered = time_answers(app, args.answers)
-        rows.append((label, deleted, answered, peak_mb()))
-    print(f"{'indexes':8} {'delete one learner':>20} {'queries':>8} {'answers':>8}   "
-          f"{'answer POST (median)':>21} {'queries':>8}   {'peak MB':>8}")
-    for label, deleted, answered, mb in rows:
-        print(f"{label:8} {deleted['ms']:17.1f} ms {deleted['queries']:8} {deleted['answers']:8}   "
-              f"{answered['ms']:18.1f} ms {answered['queries']:8.1f}   {mb:8.0f}")
-    return 0
+
+    def note(label: str, ms: float, queries: float, extra: str = "", memory: float | None = None) -> None:
+        verdict = "PASS" if (ms if memory is None else memory) < TARGETS[label] else "FAIL"
+        rows.append((label, ms, queries, peak_mb() if memory is None else memory, TARGETS[label], verdict, extra))
+        print(f"  {label}: {ms:.1f} ms, {queries:.0f} queries, {verdict} {extra}", flush=True)
+
+    learner = first + SMALL_GROUP + CENTRE + 10
+    note("dashboard, group of 30", *page(app, signed_in(app, small_tutor), f"/tutor/groups/{small_id}"))
+    client = signed_in(app, learner_cookie_id(learner))
+    note("learner's home page", *page(app, client, "/"))
+    note("learner's passport page", *page(app, client, "/passport"))
+    note("learner's data download", *page(app, client, "/account/data.json"))
+    note("answer POST", *answer_posts(app, learner + 1), "(median of 20)")
+    centre_rows = after(app, centre_id, centre_tutor, CENTRE)
+    slowest = max((r for r in centre_rows if "dashboard" in r[0]), key=lambda r: r[1])
+    csv = next(r for r in centre_rows if "CSV" in r[0])
+    note("centre of 3,000, a dashboard page", slowest[1], slowest[2],
+         f"(slowest of 4 pages: {slowest[0].split(', ')[1]}; CSV export {csv[1]:.0f} ms, {csv[3]})")
+    ms, queries, answers = deletions(app, [learner + 2, learner + 3, learner + 4])
+    note("delete one learner", ms, queries, f"(median of 3, ~{answers} answers each)")
+    print(f"  engine fit: running in a fresh process; {load()}", flush=True)
+    fit = fit_elsewhere(url)
+    if not fit["ok"]:
+        print(fit["output"])
+        return 1
+    note("engine fit, peak memory", fit["seconds"] * 1000, 0,
+         f"(its own process: {fit['peak_before']:.0f} MB with the app loaded, {fit['peak_after']:.0f} MB after the "
+         f"fit; {fit['fitted']} skills fitted, {fit['cpu']:.0f} s CPU)", memory=fit["peak_after"])
+
+    print(f"\n{counts['learners']:,} learners / {counts['answers']:,} answers; {load()}")
+    print(f"{'operation':36} {'time':>12} {'queries':>8} {'peak MB':>8} {'target':>10}  result")
+    for label, ms, queries, mb, target, verdict, extra in rows:
+        unit = "MB" if "memory" in label else "ms"
+        print(f"{label:36} {ms:9.1f} ms {queries:8.0f} {mb:8.0f} {f'< {target} {unit}':>10}  {verdict}  {extra}")
+    return 0 if all(r[5] == "PASS" for r in rows) else 2
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the options and run, on a throwaway server unless a database is given."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, default=2000, help="learners to load (default 2000)")
-    parser.add_argument("--answers", type=int, default=900, help="answers per learner, about (default 900)")
+    parser.add_argument("--learners", type=int, default=100_000, help="learners to load (default 100,000)")
+    parser.add_argument("--answers", type=int, default=100, help="answers per learner, about (default 100)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to fill instead of a throwaway one")
     args = parser.parse_args(argv)
-    if not 3 <= args.learners <= 2_000_000 or not 50 <= args.answers <= 5_000:
-        parser.error("--learners must be 3 to 2,000,000 and --answers 50 to 5,000")
+    if not 3_300 <= args.learners <= 2_000_000 or not 10 <= args.answers <= 5_000:
+        parser.error("--learners must be 3,300 to 2,000,000 and --answers 10 to 5,000")
     if args.database_url:
         return run(args, args.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with ThrowawayPostgres() as url:
