@@ -1,12 +1,11 @@
 """LTI 1.3 launches an attacker might try: another browser's token, another VLE's login, no cookies, odd values.
 
-Each refused launch is a 4xx page and creates nothing; the tool's signing key is made
-once however many workers race for it, and used nonces do not pile up.
+Each refused launch is a 4xx page and creates nothing, and used nonces do not pile up.
+(The signing key, made once however many servers race for it: test_lti_signing_key_shared.py.)
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import threading
 import time
@@ -21,7 +20,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lti.models import LtiGradeLink, LtiLogin, LtiPlatform, LtiUsedNonce, LtiUser
-from app.lti.signing_key import load_or_make_key
 from app.models import Group, Learner, utcnow
 from tests.conftest import csrf_token
 from tests.integration.lti_vle import INSTRUCTOR, PendingLaunch, TestVle
@@ -220,51 +218,6 @@ def test_a_token_posted_to_a_login_another_launch_used_is_refused_and_the_first_
     again = client.post("/lti/launch", data=fields)
     assert again.status_code == 400 and "already used" in again.text
     assert count(tool, Learner) == 1
-
-
-# --- the signing key, made once however many workers race ------------------------------------------------
-
-
-def _make_key(path, barrier, results):
-    barrier.wait()
-    try:
-        results.put(load_or_make_key(path))
-    except Exception as exc:  # reported to the test, which fails
-        results.put(f"error: {type(exc).__name__}: {exc}")
-
-
-def test_racing_processes_all_get_the_one_key_made_first(tmp_path):
-    path = tmp_path / "lti_private_key.pem"
-    context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(4), context.Queue()
-    workers = [context.Process(target=_make_key, args=(path, barrier, results)) for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    keys = [results.get(timeout=60) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=10)
-    assert len(set(keys)) == 1 and keys[0].startswith("-----BEGIN PRIVATE KEY-----"), keys
-    assert path.read_text() == keys[0]
-    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no half-made key files are left behind"
-
-
-def test_the_first_key_requests_from_several_threads_all_succeed_with_one_key(app, tmp_path):
-    app.instance_path = str(tmp_path)  # no key yet
-    barrier, answers = threading.Barrier(4), []
-
-    def ask():
-        client = app.test_client()
-        barrier.wait()
-        response = client.get("/lti/jwks.json")
-        answers.append((response.status_code, response.json["keys"][0]["kid"] if response.status_code == 200 else None))
-
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(answers) == 4 and {status for status, _ in answers} == {200}, answers
-    assert len({kid for _, kid in answers}) == 1
 
 
 # --- used nonces and logins are purged once expired -------------------------------------------------------
