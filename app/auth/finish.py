@@ -105,8 +105,8 @@ def finish():
 
 @bp.get("/finished")
 def finished():
-    """Say the computer is ready for the next person, and treat it as shared from now on."""
-    # Someone finished here, so the computer is used by more than one person: the next person
-    # gets no year-long cookie either, without being asked.
-    session["computer"] = "shared"
-    return render_template("auth/finished.html")
+    """Say the computer is ready for the next person, and offer to keep it marked as shared."""
+    # Changes nothing: another site can load this address (an <img>), so marking the computer as
+    # shared is the page's button, a form with its token (POST /shared-computer). The finish
+    # itself cannot mark it: browsers drop cookies set beside Clear-Site-Data.
+    return render_template("auth/finished.html", shared=is_shared())

@@ -65,6 +65,9 @@ def test_finish_on_this_computer_leaves_no_trace_for_the_next_visitor(new_contex
     expect(page.get_by_role("heading", level=1)).to_have_text("You have finished")
     after = {c["name"]: c["value"] for c in context.cookies()}
     assert "remember_token" not in after and after.get("session") != before["session"], "the browser forgot them"
+    # Marking the computer as shared is a button on the page (a form with its token), not the visit.
+    page.get_by_role("button", name="Yes, it is shared").click()
+    expect(page.get_by_role("heading", name="This computer is set as shared")).to_be_visible()
 
     # The next person, in the same browser.
     for path, heading in (("/", "Learn everyday digital skills"), ("/passport", "Your Digital Skills Passport"),

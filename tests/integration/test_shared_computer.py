@@ -28,6 +28,15 @@ def finish(client):
     return response
 
 
+def mark_shared_on_the_finished_page(client):
+    """Press "Yes, it is shared" on the "You have finished" page, as the person leaving would."""
+    page = client.get("/finished")
+    marked = client.post("/shared-computer", data={"shared": "yes", "next": "/finished",
+                                                    "csrf_token": csrf_token(page.text)})
+    assert marked.status_code == 303 and marked.location == "/finished"
+    assert "This computer is set as shared" in client.get("/finished").text
+
+
 def set_cookies(response) -> dict[str, str]:
     """Return the Set-Cookie headers of a response, by cookie name."""
     return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
@@ -80,7 +89,9 @@ def test_the_next_visitor_sees_nothing_of_the_previous_person_and_their_answers_
         page = client.get(path).text
         assert "Pat Jones" not in page and "Tuesday class" not in page, path
     assert "You are not in a group" in client.get("/account").text
-    assert ASKED not in client.get("/").text, "a computer someone finished on is taken as shared"
+    assert ASKED in client.get("/").text, "the next person is asked, unless the last one said it is shared"
+    mark_shared_on_the_finished_page(client)
+    assert ASKED not in client.get("/").text, "a computer marked shared on the way out is taken as shared"
     answer(client, second, right_fields(second))
     assert client.get_cookie("remember_token") is None, "so the next person gets no year-long cookie either"
     with app.app_context():
@@ -133,6 +144,26 @@ def test_finishing_needs_the_pages_form_token(app, client):
     answer(client, question, right_fields(question))
     assert client.post("/finish").status_code == 400
     assert is_signed_in(client), "a forged form from another site cannot sign a learner out"
+
+
+def test_another_site_loading_the_finished_page_marks_no_computer_as_shared(app, client):
+    # An <img src="/finished"> on another site is a GET with this browser's cookies.
+    shown = client.get("/finished", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"})
+    assert shown.status_code == 200 and "Yes, it is shared" in shown.text
+    assert ASKED in client.get("/").text, "the question is still asked: nothing was marked"
+    question = first_questions(app, n=1)[0]
+    answer(client, question, right_fields(question))
+    assert client.get_cookie("remember_token") is not None, "so the learner's own device keeps its cookie"
+
+
+def test_marking_the_computer_shared_from_the_finished_page_needs_the_pages_form_token(app, client):
+    forged = client.post("/shared-computer", data={"shared": "yes", "next": "/finished"})
+    assert forged.status_code == 400
+    assert ASKED in client.get("/").text and "Yes, it is shared" in client.get("/finished").text
+    mark_shared_on_the_finished_page(client)
+    question = first_questions(app, n=1)[0]
+    answer(client, question, right_fields(question))
+    assert client.get_cookie("remember_token") is None, "marked with its token, the next person keeps no cookie"
 
 
 def test_a_guest_on_a_shared_computer_gets_only_a_cookie_that_ends_when_the_browser_closes(app, client):
