@@ -12,10 +12,20 @@ import uuid
 from pathlib import Path
 
 import pytest
+import werkzeug.security
 from sqlalchemy import create_engine, text
 
-from app import create_app
-from app.extensions import db
+# Passwords in tests are hashed with scrypt at a small work factor. At werkzeug's default (n=2**15) each
+# hash and each sign-in costs a third of a second or more on a busy machine, and the suite makes
+# thousands. Set before the app is imported, so its decoy hash for unknown usernames is cheap too.
+# tests/integration/test_password_work_factor.py checks that the app itself asks for the full cost.
+# (This file may be run twice, as `conftest` and as `tests.conftest`: werkzeug's own defaults are kept once.)
+_hash = werkzeug.security.generate_password_hash
+FULL_COST_HASHING = _hash.__dict__.setdefault("full_cost_defaults", _hash.__defaults__)
+_hash.__defaults__ = ("scrypt:256:8:1", FULL_COST_HASHING[1])
+
+from app import create_app  # noqa: E402 - after the work factor above
+from app.extensions import db  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "content"
