@@ -116,6 +116,9 @@ class SkillState:
     # When a mastered skill was last answered wrong, if it was: maybe a careless slip, so a second question
     # comes at once, and only a second wrong answer fails the review.
     slipped_at: datetime | None = None
+    # Answers have put the skill at "secure": the level stays there until a wrong answer, even when a lesson
+    # read or a right answer after weeks away stores the faded estimate below the line.
+    shown_secure: bool = False
 
     def as_dict(self) -> dict:
         """Return the state as plain data, for storage."""
@@ -153,8 +156,12 @@ def estimate(state: SkillState, params: SkillParams, now: datetime | None) -> fl
 
 
 def after_answer(state: SkillState, params: SkillParams, guess: float, correct: bool, at: datetime,
-                 hints_used: int = 0, slip: float | None = None, shown: Shown | None = None) -> SkillState:
-    """Return the state after one answer; `shown` is the evidence it adds, if it was right and unaided."""
+                 hints_used: int = 0, slip: float | None = None, shown: Shown | None = None,
+                 dont_know: bool = False) -> SkillState:
+    """Return the state after one answer; `shown` is the evidence it adds, if it was right and unaided.
+
+    `dont_know` is the learner saying "I don't know yet": a wrong answer, but never a slip.
+    """
     p = estimate(state, params, at)
     slip = params.slip if slip is None else slip
     if hints_used:
@@ -172,8 +179,13 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
     best = max(state.best, p_new)
     kept = evidence.add(state.shown, shown) if shown is not None and correct else state.shown
     # A first wrong answer on a mastered skill may be a slip: it is not a review yet, just a reason to ask again.
-    slip = not correct and is_mastered(state, params, at) and state.slipped_at is None
+    # "I don't know yet" is not a slip: the learner has told us, so the review is failed at once rather than
+    # asking a second question they expect to get wrong (and might guess).
+    slip = not correct and not dont_know and is_mastered(state, params, at) and state.slipped_at is None
     mastered_at = state.mastered_at if slip else _mastered_at(state, p_new, kept, correct, at)
+    # Only a wrong answer may take "secure" away: a right one after weeks away starts from the faded estimate,
+    # and a guessable question right may leave it below the line, with nothing the learner could see go wrong.
+    shown_secure = p_new >= SECURE or (correct and shows_secure(state))
     grade = schedule.rating(correct, hints_used)
     if correct and state.slipped_at is not None:
         grade = schedule.HARD  # right at the second try: recalled, but not easily
@@ -191,6 +203,7 @@ def after_answer(state: SkillState, params: SkillParams, guess: float, correct: 
         mastered_at=mastered_at,
         card=state.card if slip else _card_after(state, mastered_at, grade, at),
         slipped_at=at if slip else None,
+        shown_secure=shown_secure,
     )
 
 
@@ -231,12 +244,14 @@ def after_lesson(state: SkillState, params: SkillParams, at: datetime) -> SkillS
     """Return the state after reading a lesson that teaches the skill.
 
     A lesson gives a fresh start on the skill (the run of wrong answers is
-    forgotten), but reading alone cannot show the skill is known.
+    forgotten), but reading alone cannot show the skill is known. It stores the
+    faded estimate, which may be below "secure" after weeks away: the level the
+    learner sees stays where their answers put it.
     """
     p = estimate(state, params, at)
     p_new = max(p, min(p + (1 - p) * params.lesson_learn, LESSON_CEILING))
     return replace(state, p_known=p_new, updated_at=at, lesson_read=True, wrong_in_a_row=0,
-                   attempts_without_progress=0, best=max(state.best, p_new))
+                   attempts_without_progress=0, best=max(state.best, p_new), shown_secure=shows_secure(state))
 
 
 LEVELS = ("not started", "learning", "secure", "mastered")
@@ -271,6 +286,12 @@ def recall(state: SkillState | None, now: datetime | None) -> float:
     return schedule.recall(review_card(state), now) if state is not None else 1.0
 
 
+def shows_secure(state: SkillState) -> bool:
+    """Say whether the level shown for a skill not mastered is "secure": answers put it there and no wrong one
+    took it away (a state stored before `shown_secure` was kept reads it from its estimate)."""
+    return state.shown_secure or state.p_known >= SECURE
+
+
 def level(state: SkillState | None, params: SkillParams, now: datetime | None) -> str:
     """Return the level a learner sees for a skill: it moves with what they do, never with days passing.
 
@@ -283,7 +304,7 @@ def level(state: SkillState | None, params: SkillParams, now: datetime | None) -
     if is_mastered(state, params, now):
         return "mastered"
     # A high estimate without the evidence behind it is "secure", not "mastered".
-    return "secure" if state.p_known >= SECURE else "learning"
+    return "secure" if shows_secure(state) else "learning"
 
 
 @dataclass(frozen=True)
