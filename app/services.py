@@ -176,7 +176,8 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     now = utcnow()
     row = _state_row(learner, question.module_id)
     state = _state_of(row, question.module_id).after_answer(
-        question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions, helped)
+        question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions, helped,
+        dont_know)
     _save_state(learner, state, row)
     learner.last_active_at = now
     db.session.flush()  # the answer's id, for the awards it earns

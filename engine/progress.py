@@ -85,8 +85,8 @@ class LearnerState:
 
     def after_answer(self, question: Question, correct: bool, at: datetime, params: Parameters,
                      hints_used: int = 0, misconceptions: tuple[str, ...] = (),
-                     helped: bool = False) -> "LearnerState":
-        """Return the state after the learner answers a question.
+                     helped: bool = False, dont_know: bool = False) -> "LearnerState":
+        """Return the state after the learner answers a question (`dont_know`: "I don't know yet").
 
         A right answer given with someone's help shows nothing about what the learner
         can do alone, so it leaves the estimate as it was and does not count in a gold
@@ -101,7 +101,7 @@ class LearnerState:
         else:
             shown = Shown(question.id, question.kind, at, guess) if not hints_used else None
             after = after_answer(before, skill_params, guess, correct, at, hints_used,
-                                 slip=params.slip_for(question), shown=shown)
+                                 slip=params.slip_for(question), shown=shown, dont_know=dont_know)
         if not before.lesson_read:
             after = replace(after, placement_asked=before.placement_asked + 1)
         seen = self.misconceptions.get(question.skill, ())
@@ -223,6 +223,7 @@ class Event:
     misconceptions: tuple[str, ...] = ()
     helped: bool = False
     task: Task | None = None  # a practice task done; `correct` says whether it was passed
+    dont_know: bool = False  # the answer was "I don't know yet"
 
 
 def replay(module_id: str, events: list[Event], params: Parameters) -> LearnerState:
@@ -236,7 +237,7 @@ def replay(module_id: str, events: list[Event], params: Parameters) -> LearnerSt
     for event in sorted(events, key=lambda e: e.at):
         if event.question is not None and event.question.module_id == module_id:
             state = state.after_answer(event.question, event.correct, event.at, params, event.hints_used,
-                                       event.misconceptions, event.helped)
+                                       event.misconceptions, event.helped, event.dont_know)
         elif event.task is not None and event.task.module_id == module_id:
             state = state.after_task(event.task, event.correct, event.at, params, event.helped, event.misconceptions)
         elif event.lesson is not None and (event.lesson.module_id == module_id
