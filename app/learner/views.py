@@ -16,6 +16,7 @@ from ..whats_next import resume_module
 from ..badges import awards
 from ..content import current_course, current_parameters
 from . import bp
+from .changed import changed
 from .reviews import SITTING, review_step, sitting_done
 from .words import with_ways_back
 
@@ -30,14 +31,14 @@ def _module_or_404(module_id: str):
 def _lesson_or_404(lesson_id: str):
     lesson = current_course().lessons.get(lesson_id)
     if lesson is None:
-        abort(404)
+        changed("lesson")  # perhaps only on this server, while a content change reaches each in turn
     return lesson
 
 
 def _question_or_404(question_id: str):
     question = current_course().questions.get(question_id)
     if question is None:
-        abort(404)
+        changed("question")
     return question
 
 
