@@ -21,22 +21,50 @@ the same card as updating it answer by answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 
 import fsrs
 
 AGAIN, HARD, GOOD, EASY = fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy
-RETENTION = 0.9  # a review falls due when the chance of recall has fallen to this
-# Ask about every mastered skill at least once a month, however stable: FSRS assumes memory grows with each
-# right review, and for learners whose memory does not, longer gaps lost far more (bench/clock.py,
-# docs/engine.md "Review over weeks"). A passport is a promise about now.
-LONGEST_DAYS = 30
 
-# No learning or relearning steps of minutes: the engine's own practice does that job, and a learner on a
-# library computer is not back in ten minutes. No fuzz: the same answers always give the same dates.
-SCHEDULER = fsrs.Scheduler(desired_retention=RETENTION, learning_steps=(), relearning_steps=(),
-                           maximum_interval=LONGEST_DAYS, enable_fuzzing=False)
+
+@dataclass(frozen=True)
+class Settings:
+    """How review is spaced: the few choices FSRS leaves to us, measured in the clock run (docs/engine.md)."""
+
+    retention: float = 0.9  # a review falls due when FSRS's chance of recall has fallen to this
+    # The first check after mastery, in days; None: FSRS's own for an Easy first review (8 days).
+    first_days: float | None = None
+    # Ask about every mastered skill at least this often, however stable: FSRS assumes memory grows with each
+    # right review, and for learners whose memory does not, longer gaps lost far more. A passport is a
+    # promise about now.
+    longest_days: int = 30
+    # How much a review answered right at the first question, on one's own, stretches FSRS's next interval.
+    good_stretch: float = 1.0
+
+
+SETTINGS = Settings()
+RETENTION = SETTINGS.retention
+LONGEST_DAYS = SETTINGS.longest_days
+
+
+def _scheduler(settings: Settings) -> fsrs.Scheduler:
+    # No learning or relearning steps of minutes: the engine's own practice does that job, and a learner on a
+    # library computer is not back in ten minutes. No fuzz: the same answers always give the same dates. No
+    # cap here: `review` applies `longest_days` after any stretch.
+    return fsrs.Scheduler(desired_retention=settings.retention, learning_steps=(), relearning_steps=(),
+                          maximum_interval=36500, enable_fuzzing=False)
+
+
+SCHEDULER = _scheduler(SETTINGS)
+
+
+def use(settings: Settings) -> None:
+    """Space reviews by other settings from now on (the clock run's trials; the app keeps `Settings()`)."""
+    global SETTINGS, RETENTION, LONGEST_DAYS, SCHEDULER
+    SETTINGS, RETENTION, LONGEST_DAYS, SCHEDULER = (settings, settings.retention, settings.longest_days,
+                                                    _scheduler(settings))
 
 
 @dataclass(frozen=True)
@@ -95,7 +123,11 @@ def _fsrs_card(card: Card | None, at: datetime) -> fsrs.Card:
 def review(card: Card | None, grade: fsrs.Rating, at: datetime) -> Card:
     """Return the card after one answer on its skill at `at`; with no card yet, the card the answer starts."""
     after, _ = SCHEDULER.review_card(_fsrs_card(card, at), grade, review_datetime=_utc(at))
-    return Card(after.stability, after.difficulty, _like(after.due, at), at,
+    days = (after.due - _utc(at)).total_seconds() / 86400.0
+    if grade == GOOD:
+        days *= SETTINGS.good_stretch
+    due = _utc(at) + timedelta(days=min(days, SETTINGS.longest_days))
+    return Card(after.stability, after.difficulty, _like(due, at), at,
                 reviews=(card.reviews + 1) if card else 1,
                 lapses=(card.lapses if card else 0) + int(grade == AGAIN))
 
@@ -106,8 +138,13 @@ def first(at: datetime) -> Card:
     Mastery rests on two or more questions right on one's own, one of them hard to guess, so it starts
     as FSRS's Easy (first check in about a week) rather than a flashcard's first Good (two days): the
     two-day check cost 0.6 questions a skill for at most 5 points of retention (docs/engine.md).
+    `Settings.first_days` moves that first check, keeping FSRS's stability.
     """
-    return review(None, EASY, at)
+    card = review(None, EASY, at)
+    if SETTINGS.first_days is None:
+        return card
+    due = _utc(at) + timedelta(days=min(SETTINGS.first_days, SETTINGS.longest_days))
+    return replace(card, due=_like(due, at))
 
 
 def is_due(card: Card | None, now: datetime | None) -> bool:
