@@ -120,6 +120,24 @@ def _document(step_response: dict) -> dict:
                     "modules": {"type": "array", "items": _ref("PassportModule")}}}, "Every module"),
                     "401": ERROR},
             }},
+            "/me/tokens": {"get": {
+                "summary": "List the learner's tokens in force: one for each app started as them",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "tokens": {"type": "array", "items": _ref("Token")}}}, "Every token in force"), "401": ERROR},
+            }},
+            "/me/token": {"delete": {
+                "summary": "End the token this request used (the app signs out)",
+                "security": BEARER,
+                "responses": {"204": {"description": "Ended: the token no longer works"}, "401": ERROR},
+            }},
+            "/me/tokens/{token_id}": {"delete": {
+                "summary": "End another of the learner's tokens, such as an app on a lost phone",
+                "security": BEARER,
+                "parameters": [{"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"204": {"description": "Ended: that token no longer works"}, "401": ERROR,
+                              "404": ERROR},
+            }},
             "/openapi.json": {"get": {"summary": "This document",
                                       "responses": {"200": {"description": "The OpenAPI document"}}}},
         },
@@ -178,6 +196,9 @@ def _document(step_response: dict) -> dict:
                 "PassportModule": {"type": "object", "properties": {
                     "module": {"type": "string"}, "level": {"enum": ["bronze", "silver", "gold", None]},
                     "next": {"type": "string"}, "badges": {"type": "array", "items": _ref("Badge")}}},
+                "Token": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                    "this": {"type": "boolean", "description": "The token this request used"}}},
                 "SkillLevel": {"type": "object", "properties": {
                     "id": {"type": "string"}, "title": {"type": "string"}, "module": {"type": "string"},
                     "level": {"enum": ["not started", "learning", "secure", "mastered"]},

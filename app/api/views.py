@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from functools import wraps
 
 from flask import g, jsonify, request
-from sqlalchemy import select
 
 from engine.answers import Answer, AnswerError, display_order, read_answer
 from engine.mastery import due_for_review, estimate, level
@@ -17,9 +14,9 @@ from .. import services
 from ..badges import awards
 from ..content import current_course, current_parameters
 from ..extensions import db
-from ..models import ApiToken, Learner
+from ..models import Learner
 from ..whats_next import course_next
-from . import bp
+from . import bp, tokens
 from .openapi import openapi_document
 
 
@@ -38,10 +35,6 @@ def api_error(error: ApiError):
     return jsonify(error=error.message), error.status
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def learner_required(view):
     """Find the learner from the request's bearer token, or answer 401."""
 
@@ -51,11 +44,11 @@ def learner_required(view):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "Send the learner's token as 'Authorization: Bearer <token>'.")
-        learner_id = db.session.scalar(select(ApiToken.learner_id).where(ApiToken.token_hash == _hash(token)))
-        learner = db.session.get(Learner, learner_id) if learner_id else None
+        found = tokens.find(token)
+        learner = db.session.get(Learner, found.learner_id) if found else None
         if learner is None:
             raise ApiError(401, "That token is not valid.")
-        g.learner = learner
+        g.learner, g.token = learner, found
         return view(*args, **kwargs)
 
     return wrapped
@@ -112,10 +105,38 @@ def start_learner():
     learner = Learner()
     db.session.add(learner)
     db.session.flush()
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(learner_id=learner.id, token_hash=_hash(token)))
+    token = tokens.issue(learner)
     db.session.commit()
     return jsonify(learner={"id": learner.id}, token=token), 201
+
+
+def token_data(token) -> dict:
+    """Return one of the learner's tokens as the API shows it: never the token itself."""
+    return {"id": token.id, "created_at": token.created_at.isoformat() + "Z", "this": token.id == g.token.id}
+
+
+@bp.get("/me/tokens")
+@learner_required
+def my_tokens():
+    """List the learner's tokens in force (each app they started), marking the one this request used."""
+    return jsonify(tokens=[token_data(token) for token in tokens.tokens_of(g.learner)])
+
+
+@bp.delete("/me/token")
+@learner_required
+def end_this_token():
+    """End the token this request used: the app's own 'sign out'."""
+    tokens.end(g.learner, g.token.id)
+    return "", 204
+
+
+@bp.delete("/me/tokens/<int:token_id>")
+@learner_required
+def end_token(token_id: int):
+    """End one of the learner's tokens, such as an app on a lost phone."""
+    if not tokens.end(g.learner, token_id):
+        raise ApiError(404, f"You have no token {token_id}.")
+    return "", 204
 
 
 @bp.get("/modules")

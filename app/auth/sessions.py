@@ -1,5 +1,7 @@
 """Sessions that can be ended: signing out, a new password or a deleted account ends them on every device.
 
+Apps' API tokens are sessions too, and end with them (app/api/tokens.py).
+
 A sign-in cookie (Flask's `session` and the year-long `remember_token`) holds the learner's
 number and their session key (`Learner.get_id`). Giving the learner a new key makes every
 cookie made before it useless, however it was copied.
@@ -13,6 +15,7 @@ from flask import Flask
 from flask_login import login_user
 from sqlalchemy import event
 
+from ..api import tokens
 from ..extensions import db, login_manager
 from ..models import Learner, new_session_key
 
@@ -34,8 +37,11 @@ def learner_for_cookie(cookie_id: str) -> Learner | None:
 
 
 def end_sessions(learner: Learner) -> None:
-    """End every session of this learner on every device, including this one (the caller commits)."""
+    """End every session and app token of this learner, on every device, this one too (the caller commits)."""
     learner.session_key = new_session_key()
+    # An app signed in as the learner is one more device: signing out, finishing on a shared
+    # computer or a new password must not leave it working.
+    tokens.end_all(learner)
 
 
 def end_other_sessions(learner: Learner) -> None:

@@ -9,6 +9,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
 from .. import ratelimits, services
+from ..api import tokens
 from ..extensions import db
 from . import accounts, bp, sessions
 
@@ -32,7 +33,17 @@ def _safe_next(target: str | None) -> str | None:
 def account():
     """Show how to keep progress, the learner's groups, and their data."""
     learner = services.current_learner()
-    return render_template("auth/account.html", learner=learner, groups=accounts.groups_of(learner))
+    return render_template("auth/account.html", learner=learner, groups=accounts.groups_of(learner),
+                           app_tokens=tokens.tokens_of(learner) if learner else [])
+
+
+@bp.post("/account/apps/<int:token_id>/stop")
+def stop_app(token_id: int):
+    """Stop an app signed in as the learner: its token ends at once."""
+    learner = services.current_learner()
+    if learner is None or not tokens.end(learner, token_id):
+        abort(404)
+    return redirect(url_for("auth.account", stopped=1, _anchor="apps"))
 
 
 @bp.route("/account/save", methods=["GET", "POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -124,7 +126,7 @@ def test_the_openapi_document_describes_every_api_route(app, client):
     routed = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/"):
-            path = rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))  # <int:id> is {id}
             routed |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert described == routed
     for path, item in document["paths"].items():
