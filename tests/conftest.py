@@ -26,6 +26,9 @@ _hash.__defaults__ = ("scrypt:256:8:1", FULL_COST_HASHING[1])
 
 from app import create_app  # noqa: E402 - after the work factor above
 from app.extensions import db  # noqa: E402
+from tests.quick_apps import TEMPLATES as _TEMPLATES, share_compiled_addresses  # noqa: E402
+
+share_compiled_addresses()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT_ROOT / "content"
@@ -45,12 +48,12 @@ def postgres_url():
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
-    """Create an empty database on the test server and return its URL and name."""
+def _fresh_postgres_database(base_url: str, template: str | None = None) -> tuple[str, str]:
+    """Create an empty database on the test server (a copy of `template`, if given); return its URL and name."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return base_url.rsplit("/", 1)[0] + "/" + name, name
 
@@ -62,8 +65,15 @@ def _drop_postgres_database(base_url: str, name: str) -> None:
     admin.dispose()
 
 
-def make_app(tmp_path: Path, database_url: str, **overrides):
-    """Build an app for tests on the given database, with the tables made."""
+def make_app(tmp_path: Path, database_url: str, from_template: bool = True, **overrides):
+    """Build an app for tests on the given database, with the tables made.
+
+    A new SQLite file starts as a copy of empty tables made once per test process (tests/quick_apps.py).
+    """
+    sqlite_file = Path(database_url.removeprefix("sqlite:///"))
+    if (from_template and database_url.startswith("sqlite:///") and "?" not in database_url
+            and database_url != "sqlite:///:memory:" and not sqlite_file.exists()):
+        _TEMPLATES.sqlite_copy(make_app, sqlite_file)
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -80,14 +90,27 @@ def make_app(tmp_path: Path, database_url: str, **overrides):
     return app
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _schema_templates():
+    """Remove the template databases this test process made, when it ends."""
+    yield _TEMPLATES
+    _TEMPLATES.close(_drop_postgres_database)
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
-    """Yield the URL of an empty database: SQLite, then PostgreSQL when available."""
+    """Yield the URL of an empty database: SQLite, then PostgreSQL when available.
+
+    On PostgreSQL, when the test's `app` will make the tables anyway, the database starts as a copy of
+    them (a SQLite file gets the same from `make_app`).
+    """
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     base = request.getfixturevalue("postgres_url")
-    url, name = _fresh_postgres_database(base)
+    template = (_TEMPLATES.postgres_template(make_app, base, _fresh_postgres_database)
+                if "app" in request.fixturenames else None)
+    url, name = _fresh_postgres_database(base, template)
     yield url
     _drop_postgres_database(base, name)
 
