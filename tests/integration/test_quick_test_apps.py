@@ -1,0 +1,48 @@
+"""The tests' shortcuts for building apps (tests/quick_apps.py) give the same app and tables as the long way."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import func, inspect, select
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import CONTENT_DIR
+
+
+def tables_and_indexes(engine) -> dict[str, set]:
+    """Return each table's columns and indexes, by table name."""
+    found = inspect(engine)
+    return {table: {("column", c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)}
+            | {("index", i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found.get_indexes(table)}
+            for table in found.get_table_names()}
+
+
+def test_a_fresh_database_has_every_table_and_index_the_app_makes_and_no_rows(app, tmp_path):
+    with app.app_context():
+        copied = tables_and_indexes(db.engine)
+        for table in db.metadata.sorted_tables:
+            assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
+    made_here = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_DIR": str(CONTENT_DIR),
+                            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'made-here.db'}"})
+    with made_here.app_context():
+        db.create_all()
+        expected = tables_and_indexes(db.engine)
+        db.engine.dispose()
+    assert set(copied) == set(db.metadata.tables) <= set(expected)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert copied == expected
+
+
+def test_two_apps_build_the_same_addresses_each_with_its_own_settings(app, tmp_path):
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_DIR": str(CONTENT_DIR), "PREFERRED_URL_SCHEME": "https",
+                        "SERVER_NAME": "other.example", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'o.db'}"})
+    with app.test_request_context():
+        here = url_for("learner.module", module_id="passwords", _external=True)
+        with_query = url_for("learner.module", module_id="a b/c", page=2)
+    with other.app_context():
+        there = url_for("learner.module", module_id="passwords", _external=True)
+    assert here == "http://localhost/modules/passwords"
+    assert there == "https://other.example/modules/passwords"
+    assert with_query == "/modules/a%20b/c?page=2"  # werkzeug keeps a slash in a plain string
+    assert app.url_map is not other.url_map
