@@ -80,7 +80,8 @@ def _document(step_response: dict) -> dict:
                                "Optional \"hints_used\": how many hints the learner saw; \"helped\": true when "
                                "someone helped (the answer then counts for no badge). "
                                "{\"dont_know\": true} is the page's \"I don't know yet\": it is recorded as a wrong "
-                               "answer that shows no mix-up, and comes back with no right answers or feedback.",
+                               "answer that shows no mix-up (on a skill due for review it fails the review at once, with no "
+                               "second question), and comes back with no right answers or feedback.",
                 "security": BEARER,
                 "parameters": [{"name": "question_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
