@@ -12,6 +12,7 @@ from engine.mastery import MASTERED, SECURE
 from engine.model import Course, Lesson
 
 from ..models import Learner
+from ..practice.records import TRY_PREFIX
 
 PROMPT_LENGTH = 90  # characters of a question's prompt shown in a table
 
@@ -74,11 +75,16 @@ def short_text(html: str, limit: int = PROMPT_LENGTH) -> str:
 
 
 def question_prompt(course: Course, question_id: str) -> str:
-    """Return a question's prompt, shortened, or say it is no longer in the course."""
+    """Return a question's prompt, shortened, or a practice task's title; or say it is no longer in the course."""
     question = course.questions.get(question_id)
-    if question is None:
-        return f"A question no longer in the course ({question_id})"
-    return short_text(question.prompt_html)
+    if question is not None:
+        return short_text(question.prompt_html)
+    if question_id.startswith(TRY_PREFIX):  # a try at a practice task, kept among the answers
+        task = course.tasks.get(question_id.removeprefix(TRY_PREFIX))
+        if task is not None:
+            return f"Practice task: {task.title}"
+        return f"A practice task no longer in the course ({question_id.removeprefix(TRY_PREFIX)})"
+    return f"A question no longer in the course ({question_id})"
 
 
 def skill_name(course: Course, skill_id: str) -> str:

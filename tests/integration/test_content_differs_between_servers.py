@@ -133,3 +133,22 @@ def test_a_lesson_the_server_no_longer_has_gets_a_clear_page_and_reading_it_save
     read = client.post(f"/lessons/{LESSON}/read", data={"csrf_token": csrf_token(page.text)})
     assert read.status_code == 404 and "This lesson has changed" in read.text
     assert client.get(f"/modules/{MODULE}").status_code == 200
+
+
+# --- a changed file reaches every server within the reload interval ------------------------------------
+
+
+def test_a_changed_file_in_a_shared_content_folder_reaches_both_servers_within_the_reload_interval(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    interval = 0.5
+    servers = [make_app(tmp_path, f"sqlite:///{tmp_path / 'shared.db'}", CONTENT_DIR=str(folder),
+                        CONTENT_RELOAD_SECONDS=interval) for _ in range(2)]
+    clients = [app.test_client() for app in servers]
+    assert all("Banking made simple" not in client.get("/").text for client in clients)
+    module_file = folder / "online-banking" / "module.md"
+    text = module_file.read_text()
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    module_file.write_text(text.replace(title, "title: Banking made simple"))
+    time.sleep(interval + 0.1)
+    assert all("Banking made simple" in client.get("/").text for client in clients)
