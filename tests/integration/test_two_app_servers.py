@@ -5,6 +5,10 @@ Everything runs on loopback: a fresh database on the test PostgreSQL server, a t
 nginx sharing requests between them. Guest learners answer questions through nginx; one app server
 is stopped part-way, and every answer the site acknowledged must be stored, with each learner still
 one learner, carrying on through the other server.
+
+Each server has an instance folder of its own, as on a machine of its own, and both publish the one
+LTI signing key kept in the database. (A changed content file reaching every server within the reload
+interval is checked more cheaply, with two apps in one process: test_content_differs_between_servers.py.)
 """
 
 from __future__ import annotations
@@ -88,11 +92,16 @@ http {{
 
 
 def start_app_server(port: int, env: dict, log: Path) -> subprocess.Popen:
-    """Start one app server: gunicorn with two workers, as in production."""
+    """Start one app server: gunicorn with two workers, as in production, with an instance folder of its own."""
+    folder = log.with_suffix("")
+    folder.mkdir()
+    # As on a machine of its own: nothing the server keeps in its instance folder reaches the other.
+    (folder / "one_server.py").write_text(f"from app import create_app\n\napp = create_app()\n"
+                                          f"app.instance_path = {str(folder / 'instance')!r}\n")
     with log.open("w") as output:  # the server keeps its own copy of the file
         return subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--preload", "--graceful-timeout", "10",
-             "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+             "--bind", f"127.0.0.1:{port}", "--pythonpath", str(folder), "one_server:app"],
             cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
@@ -207,7 +216,7 @@ def test_learners_keep_going_and_lose_no_answer_when_one_of_two_app_servers_stop
         try:
             env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "one-secret-for-every-server",
                    "ISSUER_EMAIL": "t@example.org", "CONTENT_RELOAD_SECONDS": "0", "PROXIES": "1",
-                   "RATELIMIT_STORAGE_URI": redis_url, "TASK_QUEUE": redis_url + "/0"}
+                   "LTI_PRIVATE_KEY": "", "RATELIMIT_STORAGE_URI": redis_url, "TASK_QUEUE": redis_url + "/0"}
             ports = [free_port(), free_port()]
             for n, port in enumerate(ports):
                 servers.append(start_app_server(port, env, tmp_path / f"gunicorn-{n}.log"))
@@ -222,6 +231,10 @@ def test_learners_keep_going_and_lose_no_answer_when_one_of_two_app_servers_stop
             wait_for_port(proxy_port, proxy, "nginx")
             base = f"http://127.0.0.1:{proxy_port}"
             upstreams = [f"127.0.0.1:{port}" for port in ports]
+
+            # With no key set, both servers sign LTI messages with the one key kept in the database.
+            published = [requests.get(f"http://127.0.0.1:{port}/lti/jwks.json", timeout=30).json() for port in ports]
+            assert published[0] == published[1] and len(published[0]["keys"]) == 1
 
             # Wrong passwords, taken in turn by the two servers, are counted as one, in Redis.
             save_account(app.test_client())
