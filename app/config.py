@@ -85,7 +85,7 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         # Sites allowed to show this one in a frame: the VLEs that embed modules (SCORM, LTI),
         # as origins separated by spaces, like "https://moodle.college.ac.uk". Blank: none.
         "FRAME_ANCESTORS": os.environ.get("FRAME_ANCESTORS", "").split(),
-        # The key this site signs LTI messages with (PEM). Blank: one is made in the instance folder.
+        # The key this site signs LTI messages with (PEM). Blank: one is made once and kept in the database.
         "LTI_PRIVATE_KEY": os.environ.get("LTI_PRIVATE_KEY", ""),
         # A VLE shows the site in a frame from its own site, where browsers send cookies only if
         # they are SameSite=None and Secure: turn on (1) when a VLE embeds modules, over HTTPS.
