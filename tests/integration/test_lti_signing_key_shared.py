@@ -21,6 +21,8 @@ from app.lti.tool import ServiceConnector, ToolConf
 from tests.conftest import make_app
 from tests.integration.lti_vle import TestVle
 from tests.integration.test_lti import TOOL
+from tests.integration.test_learner_flow import answer, course_of, right_fields
+from tests.integration.test_tutor_pages import tutor_client
 
 GRADE_SCOPES = ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]
 
@@ -110,6 +112,22 @@ def test_the_key_itself_is_never_published(servers):
     a, _ = servers
     published = a.test_client().get("/lti/jwks.json").json["keys"][0]
     assert published["kty"] == "RSA" and not {"d", "p", "q", "dp", "dq", "qi"} & set(published)
+
+
+def test_no_admin_page_or_data_download_shows_any_of_the_private_key(servers):
+    a, _ = servers
+    kids(a)  # the key is made
+    with a.app_context():
+        pem = db.session.scalar(select(LtiSigningKey.private_pem))
+    secret_lines = [line for line in pem.splitlines() if "-----" not in line]
+    admin = tutor_client(a, "ada", role="admin", name="Ada Admin")
+    learner = a.test_client()
+    question = course_of(a).questions["pw-hardest-to-guess"]
+    assert answer(learner, question, right_fields(question)).status_code == 302
+    download = learner.get("/account/data.json")
+    assert download.status_code == 200
+    shown = [download.text] + [admin.get(path).text for path in ("/admin/", "/lti/platforms", "/lti/register")]
+    assert all(line not in page for page in shown for line in secret_lines)
 
 
 # --- made once however many servers race for it ----------------------------------------------------------
