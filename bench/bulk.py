@@ -1,7 +1,7 @@
 """Fill a PostgreSQL database with many realistic learners quickly, for the scale, centre and fit benchmarks.
 
 A few hundred "pattern" learners are made first, each working through one to six topics in
-course order: reading a question's lesson before its first question, answering in sittings with
+course order from one they choose: reading a question's lesson before its first question, answering in sittings with
 days between them, right more often as they go. Their engine states are replayed by the engine
 itself and their summaries worked out by the app's own `rebuild`. Every other learner is a copy
 of one pattern (its answers, lessons read, awards, states and summary, under its own ids), so a
@@ -114,7 +114,9 @@ def make_pattern(course, params, rng: random.Random, per_learner: int) -> Patter
     modules = [m for m in course.modules if by_module.get(m.id)]
     pattern, events = Pattern(), []
     count = rng.randint(per_learner - per_learner // 5, per_learner + per_learner // 5)
-    topics = modules[:max(1, min(len(modules), round(count / 25) + rng.randint(-1, 1)))]
+    # Learners choose where to start (each topic is self-contained) and carry on to the next ones.
+    start, how_many = rng.randrange(len(modules)), max(1, min(len(modules), round(count / 25) + rng.randint(-1, 1)))
+    topics = [modules[(start + n) % len(modules)] for n in range(how_many)]
     at = START + timedelta(minutes=rng.randrange(60 * 24 * 60))
     read: set[str] = set()
     for position, module in enumerate(topics):
