@@ -7,10 +7,11 @@ too often? The FSRS scheduler (the `fsrs` package) answers it from a card per
 skill, with a stability (how many days until recall falls to 90%) and a
 difficulty, updated after every answer on the skill once it has been mastered.
 
-Our answers map to FSRS's ratings plainly: wrong is Again (the interval
-shortens, and the skill stops counting as mastered until it is shown again),
-right with a hint or someone's help is Hard (a little longer), right on one's
-own is Good (much longer). Easy is never an answer's rating (a quick question
+Our answers map to FSRS's ratings plainly: a failed review is Again (two
+wrong answers in a row, or "I don't know yet": the interval shortens, and the
+skill stops counting as mastered until it is shown again), right with a hint,
+someone's help or at the second try is Hard (a little longer), right on one's
+own is Good (much longer), never further apart than `Settings.longest_days`. Easy is never an answer's rating (a quick question
 cannot tell "easy" from "right"); it is how a card starts, at mastery, which
 already rests on several right answers.
 
@@ -34,12 +35,14 @@ class Settings:
     """How review is spaced: the few choices FSRS leaves to us, measured in the clock run (docs/engine.md)."""
 
     retention: float = 0.9  # a review falls due when FSRS's chance of recall has fallen to this
-    # The first check after mastery, in days; None: FSRS's own for an Easy first review (8 days).
-    first_days: float | None = None
+    # The first check after mastery, in days; None: FSRS's own for an Easy first review (8 days). Mastery
+    # already rests on several right answers: checking it after 8 days cost 1.5 questions a skill in the clock
+    # run, and put the engine over 3-in-a-row's questions, for retention it had plenty of (docs/engine.md).
+    first_days: float | None = 40
     # Ask about every mastered skill at least this often, however stable: FSRS assumes memory grows with each
     # right review, and for learners whose memory does not, longer gaps lost far more. A passport is a
     # promise about now.
-    longest_days: int = 30
+    longest_days: int = 45
     # How much a review answered right at the first question, on one's own, stretches FSRS's next interval.
     good_stretch: float = 1.0
 
@@ -136,9 +139,9 @@ def first(at: datetime) -> Card:
     """Return the card of a skill mastered at `at`: the answers that showed it are its first review, an easy one.
 
     Mastery rests on two or more questions right on one's own, one of them hard to guess, so it starts
-    as FSRS's Easy (first check in about a week) rather than a flashcard's first Good (two days): the
-    two-day check cost 0.6 questions a skill for at most 5 points of retention (docs/engine.md).
-    `Settings.first_days` moves that first check, keeping FSRS's stability.
+    as FSRS's Easy rather than a flashcard's first Good, and its first check comes when
+    `Settings.first_days` says (weeks, not FSRS's 8 days), keeping FSRS's stability: the later check finds
+    recall lower, and FSRS grows the card more for a right answer then (docs/engine.md).
     """
     card = review(None, EASY, at)
     if SETTINGS.first_days is None:

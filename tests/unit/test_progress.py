@@ -233,7 +233,8 @@ def test_a_faded_skill_is_reviewed(course):
     state = answer(course, LearnerState("safety"), "pw-1", True)
     state = answer(course, state, "pw-2", True)
     assert state.skill("passwords", PARAMS).mastered_at == NOW
-    step = adaptive(situation(course, state, NOW + timedelta(days=30)))
+    due = state.skill("passwords", PARAMS).card.due
+    step = adaptive(situation(course, state, due))
     assert (step.purpose, step.skill_id) == ("review", "passwords")
     assert "a while ago" in step.reason
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from engine import schedule
 from engine.evidence import Shown
 from engine.loader import load_course
 from engine.mastery import Parameters, SkillParams, SkillState, level
@@ -15,6 +16,8 @@ from engine.reviews import reviews_due
 
 NOW = datetime(2026, 12, 6, 10, 0)
 PARAMS = Parameters(SkillParams(prior=0.2, learn=0.15, slip=0.1, lesson_learn=0.35, half_life_days=45))
+# Long enough after mastery for the first quick check to be due, whatever the schedule's settings.
+WEEKS_LATER = timedelta(days=schedule.SETTINGS.first_days + 10)
 
 
 def module(module_id: str, skills: list[str]) -> dict:
@@ -51,7 +54,7 @@ def test_nothing_is_due_just_after_a_skill_is_mastered(course):
 def test_weeks_later_finished_topics_bring_their_skills_back_mixed_across_topics_most_faded_first(course):
     states = {"banking": mastered_state("banking", {"pay": 0.96, "balance": 0.99}),
               "jobs": mastered_state("jobs", {"cv": 0.97, "scams": 0.98}, at=NOW + timedelta(days=5))}
-    later = NOW + timedelta(days=40)
+    later = NOW + WEEKS_LATER
     steps = reviews_due(course, states, PARAMS, later)
     assert [s.skill_id for s in steps] == ["pay", "cv", "balance", "scams"]
     assert [s.module_id for s in steps] == ["banking", "jobs", "banking", "jobs"], "taking turns between topics"
@@ -63,16 +66,16 @@ def test_weeks_later_finished_topics_bring_their_skills_back_mixed_across_topics
 def test_only_a_few_reviews_are_offered_at_a_time(course):
     states = {"banking": mastered_state("banking", {"pay": 0.96, "balance": 0.99}),
               "jobs": mastered_state("jobs", {"cv": 0.97, "scams": 0.98})}
-    assert len(reviews_due(course, states, PARAMS, NOW + timedelta(days=60), limit=3)) == 3
+    assert len(reviews_due(course, states, PARAMS, NOW + WEEKS_LATER, limit=3)) == 3
 
 
 def test_a_skill_waiting_for_a_tutor_or_a_gold_review_under_way_is_left_alone(course):
     banking = replace(mastered_state("banking", {"pay": 0.96, "balance": 0.99}), help_offered=frozenset({"pay"}))
     jobs = mastered_state("jobs", {"cv": 0.97}).start_review(NOW, 3, 2)
-    steps = reviews_due(course, {"banking": banking, "jobs": jobs}, PARAMS, NOW + timedelta(days=60))
+    steps = reviews_due(course, {"banking": banking, "jobs": jobs}, PARAMS, NOW + WEEKS_LATER)
     assert [s.skill_id for s in steps] == ["balance"]
 
 
 def test_a_skill_not_mastered_is_practice_not_review(course):
     state = LearnerState("banking", skills={"pay": SkillState(p_known=0.5, updated_at=NOW, attempts=3, right=1)})
-    assert reviews_due(course, {"banking": state}, PARAMS, NOW + timedelta(days=60)) == []
+    assert reviews_due(course, {"banking": state}, PARAMS, NOW + WEEKS_LATER) == []
