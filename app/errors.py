@@ -15,6 +15,7 @@ from sqlalchemy import exc as db_errors
 from werkzeug.exceptions import HTTPException
 
 from .input_guard import UNSTORABLE_MESSAGE
+from .ratelimits import Crowd
 from .storable import UnstorableText
 
 MESSAGES = {
@@ -89,6 +90,22 @@ def page(status: int, title: str | None = None, message: str | None = None, head
     return _render(status, title, message), status, headers or {}
 
 
+def too_many(error) -> tuple[str, str, int]:
+    """Return the title, the plain message and the seconds to wait, for a request a limit refused."""
+    minutes = 15
+    advice = "If you have forgotten your password or code, ask your tutor."
+    limit = getattr(error, "limit", None)
+    if limit is not None:
+        minutes = max(1, math.ceil(limit.limit.get_expiry() / 60))
+        if isinstance(limit.error_message, Crowd):  # too many starts at once, not wrong guesses
+            wait = f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
+            return "Too many at once", f"{limit.error_message} Please wait {wait} and try again.", minutes * 60
+        # A limit may say what to do instead (an employer has no tutor to ask).
+        advice = limit.error_message if isinstance(limit.error_message, str) else advice
+    return ("Too many tries", f"There were too many wrong tries. For your safety, please wait {minutes} minutes "
+            f"and try again. {advice}", minutes * 60)
+
+
 def init_app(app: Flask) -> None:
     """Register the error pages."""
 
@@ -102,17 +119,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_tries(error):
         """Say plainly that there were too many tries, and how long to wait."""
-        minutes = 15
-        advice = "If you have forgotten your password or code, ask your tutor."
-        limit = getattr(error, "limit", None)
-        if limit is not None:
-            minutes = max(1, math.ceil(limit.limit.get_expiry() / 60))
-            # A limit may say what to do instead (an employer has no tutor to ask).
-            advice = limit.error_message if isinstance(limit.error_message, str) else advice
-        return page(429, "Too many tries",
-                    f"There were too many wrong tries. For your safety, please wait {minutes} minutes "
-                    f"and try again. {advice}",
-                    {"Retry-After": str(minutes * 60)})
+        title, message, seconds = too_many(error)
+        return page(429, title, message, {"Retry-After": str(seconds)})
 
     @app.errorhandler(UnstorableText)
     def cannot_keep(error: UnstorableText):

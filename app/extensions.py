@@ -17,5 +17,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Only the pages where someone could guess a password or a code are limited (app/ratelimits).
+# Only pages where someone could guess a password or a code, or start learners by the thousand, are limited
+# (app/ratelimits).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

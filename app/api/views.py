@@ -10,7 +10,7 @@ from engine.answers import Answer, AnswerError, display_order, read_answer
 from engine.mastery import due_for_review, estimate, level
 from engine.policies import Step
 
-from .. import services
+from .. import ratelimits, services
 from ..badges import awards
 from ..content import current_course, current_parameters
 from ..extensions import db
@@ -100,6 +100,7 @@ def openapi():
 
 
 @bp.post("/learners")
+@ratelimits.starts(ratelimits.NEW_LEARNERS_PER_ADDRESS, "Too many learners were started from this address.")
 def start_learner():
     """Start a guest learner and return their bearer token (shown only once)."""
     learner = Learner()

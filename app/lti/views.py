@@ -16,7 +16,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
-from .. import content_security_policy
+from .. import content_security_policy, ratelimits
 from ..auth.roles import admin_required
 from ..urls import public_url
 from ..content import current_course
@@ -48,6 +48,7 @@ def keys():
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt  # the VLE starts this; OpenID Connect's state and nonce protect it
+@ratelimits.starts(ratelimits.LTI_LOGINS_PER_ADDRESS, "Too many launches came from this address at once.")
 def login():
     """Start an LTI launch (OpenID Connect third-party login): send the browser back to the VLE to sign."""
     try:

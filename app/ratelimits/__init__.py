@@ -1,7 +1,9 @@
-"""Limits on guessing: passwords, resume codes, group join codes and passport check codes.
+"""Limits on guessing (passwords, resume codes, group join codes, passport check codes) and on starting.
 
 Each try is counted as it starts, before the password or code is looked at, so tries sent all at
 once cannot slip past the count; a right one is given back, so only wrong tries use up the limit.
+Starting (a new learner through the API, a VLE's launch) counts every request, right or wrong:
+each one makes something, and only a script makes thousands.
 The counts live in the database by default (`store.py`), so every worker and every app server
 shares them; `RATELIMIT_STORAGE_URI` can point them at Redis instead.
 """
@@ -26,6 +28,19 @@ GROUP_CODES_PER_ADDRESS = "40 per hour"
 # An employer checks a handful of passports; found ones do not count at all. 8 characters from 25
 # make 150 billion codes, so 30 wrong codes an hour find nothing.
 PASSPORT_CHECKS_PER_ADDRESS = "30 per hour"
+# Starting, from one address (a college's whole network often shares one). Each limit lets a
+# class of 30 start together three times over, and a college's classes one after another; a
+# script making learners gets 100 every 10 minutes, and no more than a thousand or so a day.
+NEW_LEARNERS_PER_ADDRESS = "100 per 10 minutes;1000 per day"
+# Every launch from a VLE signs in here, from each student's browser, and every relaunch again;
+# a login makes no learner (the signed launch after it does), only a short-lived row to check it.
+LTI_LOGINS_PER_ADDRESS = "300 per 10 minutes"
+# The SCORM package asks here at every launch; a first launch in a package makes a learner.
+SCORM_STARTS_PER_ADDRESS = "300 per 10 minutes;3000 per day"
+
+
+class Crowd(str):
+    """What a "Too many at once" answer says: too many starts from one address, not wrong guesses."""
 
 
 def address() -> str:
@@ -73,6 +88,11 @@ def guesses(limit_value: str, *, right, key_func=address, scope: str | None = No
             return response
         return wrapped
     return decorate
+
+
+def starts(limit_value: str, message: str):
+    """Limit how often one address can start something (every request counts); `message` says what."""
+    return limiter.limit(limit_value, key_func=address, error_message=Crowd(message))
 
 
 def _found(response) -> bool:

@@ -20,7 +20,9 @@ from flask import (
 )
 from flask_login import current_user
 
+from .. import ratelimits
 from ..auth.roles import tutor_required
+from ..errors import too_many
 from ..content import current_course
 from ..extensions import csrf
 from . import bp, launch
@@ -56,8 +58,18 @@ def _module_of(found: launch.Launch):
     return module
 
 
+@bp.errorhandler(429)
+def too_many_starts(error):
+    """Answer a refused start in JSON the SCO can read from the VLE's site, in the page's plain words."""
+    _title, message, seconds = too_many(error)
+    response = _answer({"error": message}, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.post("/start")
 @csrf.exempt  # posted by the SCO from the VLE's site, without the site's cookies; the key is the proof
+@ratelimits.starts(ratelimits.SCORM_STARTS_PER_ADDRESS, "Too many topics were opened from this address at once.")
 def start():
     """Check a VLE student's key, or give a first launch its learner and key; answer the key to keep."""
     try:
