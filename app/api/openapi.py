@@ -130,13 +130,15 @@ def _document(step_response: dict) -> dict:
             "/me/token": {"delete": {
                 "summary": "End the token this request used (the app signs out)",
                 "security": BEARER,
-                "responses": {"204": {"description": "Ended: the token no longer works"}, "401": ERROR},
+                "responses": {"200": _json({"type": "object", "properties": {"ended": {"type": "object", "properties": {
+                    "id": {"type": "integer"}}}}}, "Ended: the token no longer works"), "401": ERROR},
             }},
             "/me/tokens/{token_id}": {"delete": {
                 "summary": "End another of the learner's tokens, such as an app on a lost phone",
                 "security": BEARER,
                 "parameters": [{"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {"204": {"description": "Ended: that token no longer works"}, "401": ERROR,
+                "responses": {"200": _json({"type": "object", "properties": {"ended": {"type": "object", "properties": {
+                    "id": {"type": "integer"}}}}}, "Ended: that token no longer works"), "401": ERROR,
                               "404": ERROR},
             }},
             "/openapi.json": {"get": {"summary": "This document",

@@ -128,16 +128,17 @@ def my_tokens():
 def end_this_token():
     """End the token this request used: the app's own 'sign out'."""
     tokens.end(g.learner, g.token.id)
-    return "", 204
+    return jsonify(ended={"id": g.token.id})
 
 
-@bp.delete("/me/tokens/<int:token_id>")
+@bp.delete("/me/tokens/<token_id>")  # any text, so another method at a token's address is a 405, as elsewhere
 @learner_required
-def end_token(token_id: int):
+def end_token(token_id: str):
     """End one of the learner's tokens, such as an app on a lost phone."""
-    if not tokens.end(g.learner, token_id):
-        raise ApiError(404, f"You have no token {token_id}.")
-    return "", 204
+    number = int(token_id) if token_id.isascii() and token_id.isdigit() and len(token_id) <= 20 else 0
+    if not tokens.end(g.learner, number):
+        raise ApiError(404, f"You have no token {token_id[:40]!r}.")
+    return jsonify(ended={"id": number})
 
 
 @bp.get("/modules")

@@ -45,7 +45,8 @@ def app_token_for(app, learner_id: int) -> str:
 def test_an_app_can_sign_itself_out_and_its_token_then_reaches_nothing(client):
     token = client.post("/api/v1/learners").json["token"]
     assert works(client, token)
-    assert client.delete("/api/v1/me/token", headers=bearer(token)).status_code == 204
+    ended = client.delete("/api/v1/me/token", headers=bearer(token))
+    assert ended.status_code == 200 and ended.json["ended"]["id"] > 0
     assert not works(client, token)
     assert client.delete("/api/v1/me/token", headers=bearer(token)).status_code == 401
 
@@ -58,11 +59,12 @@ def test_a_learner_sees_their_tokens_and_ends_one_but_never_someone_elses(app, c
     assert [t["this"] for t in listed] == [True, False]
     assert first not in str(listed) and second not in str(listed), "a token is never shown again"
     strangers_id = client.get("/api/v1/me/tokens", headers=bearer(stranger)).json["tokens"][0]["id"]
-    for token_id in (strangers_id, 0, 2**63, 10**30):
+    for token_id in (strangers_id, 0, 2**63, 10**30, -1, "x", "\u0663", "%00"):
         refused = client.delete(f"/api/v1/me/tokens/{token_id}", headers=bearer(first))
         assert refused.status_code == 404 and "error" in refused.json, token_id
     assert works(client, stranger), "another learner's token is not theirs to end"
-    assert client.delete(f"/api/v1/me/tokens/{listed[1]['id']}", headers=bearer(first)).status_code == 204
+    assert client.delete(f"/api/v1/me/tokens/{listed[1]['id']}", headers=bearer(first)).json["ended"] == {
+        "id": listed[1]["id"]}
     assert not works(client, second) and works(client, first)
 
 
