@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import current_user, login_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.answers import Answer, Marking, mark
 from engine.model import Lesson, Module, Question
@@ -40,9 +40,16 @@ def current_learner(create: bool = False) -> Learner | None:
     return learner
 
 
+# Built once: every page and answer reads a learner's state, and building the query each time
+# cost about as much as running it.
+_ONE_MODULE = (LearnerModuleState.learner_id == bindparam("learner_id"),
+               LearnerModuleState.module_id == bindparam("module_id"))
+_STATE_ROW = select(LearnerModuleState).where(*_ONE_MODULE)
+_STATE_ONLY = select(LearnerModuleState.state).where(*_ONE_MODULE)
+
+
 def _state_row(learner: Learner, module_id: str) -> LearnerModuleState | None:
-    return db.session.scalar(select(LearnerModuleState).where(
-        LearnerModuleState.learner_id == learner.id, LearnerModuleState.module_id == module_id))
+    return db.session.scalar(_STATE_ROW, {"learner_id": learner.id, "module_id": module_id})
 
 
 def _state_of(row: LearnerModuleState | None, module_id: str) -> LearnerState:
@@ -53,7 +60,9 @@ def load_state(learner: Learner | None, module: Module) -> LearnerState:
     """Return the engine's state for a learner in a module (one small query)."""
     if learner is None:
         return LearnerState(module.id)
-    return _state_of(_state_row(learner, module.id), module.id)
+    # Only the stored state, not the row: a page that only reads it skips the ORM's bookkeeping.
+    data = db.session.scalar(_STATE_ONLY, {"learner_id": learner.id, "module_id": module.id})
+    return LearnerState.from_dict(data) if data else LearnerState(module.id)
 
 
 def _save_state(learner: Learner, state: LearnerState, row: LearnerModuleState | None) -> None:
@@ -126,6 +135,8 @@ class Recorded:
     marking: Marking
     state: LearnerState
     awards: list[Award]  # passport levels this answer earned
+    # The answer's number, kept from before the commit: reading record.id after it would load the row again.
+    answer_id: int | None = None
 
 
 HELP_SESSION_HOURS = 4  # a help session a tutor forgets to end stops counting after this long
@@ -136,10 +147,16 @@ def help_under_way(now: datetime) -> tuple:
     return (HelpSession.ended_at.is_(None), HelpSession.started_at > now - timedelta(hours=HELP_SESSION_HOURS))
 
 
+# Asked at every answer, so built once, like _STATE_ROW: help_under_way with the time as a parameter.
+_HELP_UNDER_WAY = select(HelpSession.id).where(
+    HelpSession.learner_id == bindparam("learner_id"), HelpSession.ended_at.is_(None),
+    HelpSession.started_at > bindparam("since")).limit(1)
+
+
 def being_helped(learner: Learner, now: datetime) -> bool:
     """Say whether a tutor has marked this learner as being helped right now."""
-    return db.session.scalar(select(HelpSession.id).where(
-        HelpSession.learner_id == learner.id, *help_under_way(now)).limit(1)) is not None
+    since = now - timedelta(hours=HELP_SESSION_HOURS)
+    return db.session.scalar(_HELP_UNDER_WAY, {"learner_id": learner.id, "since": since}) is not None
 
 
 DONT_KNOW = "I don't know yet"  # what the answer record says a learner gave when they said so
@@ -184,10 +201,11 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     module = current_course().module(question.module_id)
     awards = award_due(learner, module, state, now, record) if module is not None and not helped else []
     scores = queue_score(learner, module, state, now) if module is not None else []
+    answer_id = record.id
     db.session.commit()
     if scores:
         run_later(send_learner_scores, learner.id)  # the worker talks to the VLE, never the answer
-    return Recorded(record, marking, state, awards)
+    return Recorded(record, marking, state, awards, answer_id)
 
 
 def answer_for(learner: Learner | None, answer_id: int) -> AnswerRecord | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import abort, redirect, render_template, request, send_from_directory, url_for
 
-from engine.answers import Answer, AnswerError, display_order, mark, read_answer
+from engine.answers import Answer, AnswerError, mark, read_answer
 from engine.loader import IMAGE_SUFFIXES
 from engine.mastery import LEVEL_MEANINGS, LEVELS, due_for_review, level
 from engine.scoring import lesson_progress
@@ -17,8 +17,8 @@ from ..badges import awards
 from ..content import current_course, current_parameters
 from . import bp
 from .changed import changed
+from .pages import lesson_page, question_page
 from .reviews import SITTING, review_step, sitting_done
-from .words import with_ways_back
 
 
 def _module_or_404(module_id: str):
@@ -144,18 +144,16 @@ def help(module_id: str):
 @bp.get("/lessons/<lesson_id>")
 def lesson(lesson_id: str):
     """Show a lesson to read."""
-    lesson = _lesson_or_404(lesson_id)
-    course = current_course()
-    module = course.module(lesson.module_id)
-    position = module.path_lessons.index(lesson) + 1 if lesson in module.path_lessons else None
-    prerequisites = [course.lessons[p] for p in lesson.prerequisites if p in course.lessons]
+    page = lesson_page(current_course(), lesson_id)
+    if page is None:
+        changed("lesson")  # perhaps only on this server, while a content change reaches each in turn
+    lesson, module = page.lesson, page.module
     learner = services.current_learner()
     step = services.next_step(learner, module) if learner is not None else None
-    return render_template("learner/lesson.html", lesson=lesson, module=module, position=position,
-                           body_html=with_ways_back(lesson.body_html),
+    return render_template("learner/lesson.html", lesson=lesson, module=module, position=page.position,
+                           body_html=page.body_html,
                            reason=step.reason if step is not None and step.lesson_id == lesson.id else None,
-                           prerequisites=prerequisites,
-                           skills=[course.skills[s] for s in lesson.skills if s in course.skills])
+                           prerequisites=page.prerequisites, skills=page.skills)
 
 
 @bp.post("/lessons/<lesson_id>/read")
@@ -177,7 +175,10 @@ def _hints_shown(question, raw: str | None) -> int:
 @bp.route("/questions/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
     """Ask a question; on POST, mark and record the answer."""
-    question = _question_or_404(question_id)
+    page = question_page(current_course(), question_id)
+    if page is None:
+        changed("question")
+    question = page.question
     error = None
     chosen: dict = {}
     hints = _hints_shown(question, request.values.get("hints"))
@@ -187,7 +188,7 @@ def question(question_id: str):
         learner = services.current_learner(create=True)
         recorded = services.record_answer(learner, question, Answer(), hints,
                                           helped=request.form.get("helped") == "yes", dont_know=True)
-        return redirect(url_for("learner.feedback", answer_id=recorded.record.id, **after))
+        return redirect(url_for("learner.feedback", answer_id=recorded.answer_id, **after))
     if request.method == "POST" and request.form.get("action") == "hint":
         # "Show a hint" is a button in the answer form, so what the learner has
         # chosen so far comes back with the hint instead of being lost.
@@ -204,10 +205,8 @@ def question(question_id: str):
             learner = services.current_learner(create=True)
             recorded = services.record_answer(learner, question, answer, hints,
                                               helped=request.form.get("helped") == "yes")
-            return redirect(url_for("learner.feedback", answer_id=recorded.record.id, **after))
-    course = current_course()
-    lesson = course.lessons[question.lesson_id]
-    module = course.module(question.module_id)
+            return redirect(url_for("learner.feedback", answer_id=recorded.answer_id, **after))
+    lesson, module = page.lesson, page.module
     learner = services.current_learner()
     state = services.load_state(learner, module)
     step = services.next_step(learner, module, state)
@@ -222,7 +221,7 @@ def question(question_id: str):
         reason=this_step.reason if this_step else None,
         purpose=this_step.purpose if this_step else None,
         where=_where(question, lesson, module, state),
-        options=display_order(question),
+        options=page.options,
         hints=hints,
         error=error,
         so_far=chosen,  # not "chosen": the page layout uses that name for the reading settings
