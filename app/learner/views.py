@@ -263,6 +263,11 @@ def feedback(answer_id: int):
                 remedies.append(course.lessons[lesson_id])
     step = services.next_step(learner, module, offer_tasks=True)
     review = sitting_done(request.args.get("review"))
+    # A first wrong answer on a mastered skill is taken as a slip: one more question comes before
+    # the level moves, and the page must say so rather than promise practice that is not coming yet.
+    skill_state = services.load_state(learner, module).skills.get(question.skill)
+    slipped = (review is not None and not record.correct and not dont_know
+               and skill_state is not None and skill_state.slipped_at is not None)
     return render_template(
         "learner/feedback.html",
         review=review,
@@ -272,6 +277,7 @@ def feedback(answer_id: int):
         question=question,
         marking=marking,
         dont_know=dont_know,
+        slipped=slipped,
         lesson=lesson,
         module=module,
         remedies=remedies,

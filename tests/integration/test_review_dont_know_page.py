@@ -1,5 +1,6 @@
 """On the quick reviews page, "I don't know yet" fails that review at once, kindly: no second question on the
-skill, practice comes back, and the other skills keep their levels; a wrong answer is still only a slip."""
+skill, practice comes back, and the other skills keep their levels; a wrong answer is still only a slip,
+and the page says so."""
 
 from __future__ import annotations
 
@@ -44,6 +45,14 @@ def test_a_wrong_review_answer_is_still_only_a_slip_with_a_second_question(clien
     first = client.get("/reviews/next?done=0").location
     question_id, feedback, question = take(client, course, first, wrong_fields)
     assert "Thank you for saying so" not in feedback
+    assert "Anyone can slip" in feedback and "one more question" in feedback, "the page says what comes next"
+    assert "we will bring back a little practice" not in feedback, "no practice is promised after one slip"
+    assert f"/modules/{question.module_id}/continue" not in feedback
     assert ">Mastered<" in level_row(client, course, question.skill)
     again = client.get(f"/reviews/next?done=1&after={question_id}").location
     assert course.questions[urlparse(again).path.rsplit("/", 1)[1]].skill == question.skill
+    _, second, _ = take(client, course, again, wrong_fields)
+    assert "Anyone can slip" not in second and "we will bring back a little practice" in second, \
+        "a second wrong answer fails the review, and the page says practice comes back"
+    assert f"/modules/{question.module_id}/continue" in second
+    assert ">Mastered<" not in level_row(client, course, question.skill)
