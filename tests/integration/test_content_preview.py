@@ -45,6 +45,13 @@ Hint: Think about a stranger who finds your phone.
 """
 
 
+@pytest.fixture
+def database_url(tmp_path):
+    """Use SQLite alone: a preview reads and keeps nothing in the database, and each one parses the whole
+    course, so a second run on PostgreSQL only doubled the time (sign-in is tested on both elsewhere)."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
 def sign_in_as(app, client, role: str, username: str | None = None):
     """Make an account with this role and sign the client in to it."""
     username = username or f"{role}.one"

@@ -42,10 +42,8 @@ KIND_PROBLEM = ("content/passwords/08-lock-your-phone.md:13: unknown kind 'essay
 SETTING_PROBLEM = "content/creating-documents/module.md:5: unknown setting 'ordr' (did you mean 'order'?)"
 
 
-@pytest.fixture
-def broken_content(tmp_path):
-    """Return a copy of the course with broken lessons, a module with a bad setting, and warnings."""
-    folder = tmp_path / "content"
+def copy_broken(folder):
+    """Copy the course to `folder` with broken lessons, a module with a bad setting, and warnings."""
     shutil.copytree(CONTENT_DIR, folder)
     (folder / "passwords" / "08-lock-your-phone.md").write_text(UNKNOWN_KIND, encoding="utf-8")
     module = folder / "creating-documents" / "module.md"
@@ -57,9 +55,35 @@ def broken_content(tmp_path):
     return folder
 
 
+@pytest.fixture(scope="module")
+def broken_content(tmp_path_factory):
+    """Return a copy of the course with broken lessons, made once for the tests that only read it.
+
+    Every app on the same unchanged folder shares one parse of it, where a copy per test was parsed
+    again each time (the slowest part of these tests).
+    """
+    return copy_broken(tmp_path_factory.mktemp("broken") / "content")
+
+
+@pytest.fixture
+def own_broken_content(tmp_path):
+    """Return a copy of the broken course for one test alone, which may change its files."""
+    return copy_broken(tmp_path / "content")
+
+
 @pytest.fixture
 def broken_app(tmp_path, database_url, broken_content):
     """Return an app serving the broken course, with a tutor, an admin and a learner with an account."""
+    yield from _serve_broken(tmp_path, database_url, broken_content)
+
+
+@pytest.fixture
+def own_broken_app(tmp_path, database_url, own_broken_content):
+    """Return an app serving a broken course of its own, with the same people."""
+    yield from _serve_broken(tmp_path, database_url, own_broken_content)
+
+
+def _serve_broken(tmp_path, database_url, broken_content):
     app = make_app(tmp_path, database_url, CONTENT_DIR=str(broken_content))
     with app.app_context():
         accounts.create_user("tom.tutor", PASSWORD, "tutor", "Tom Tutor")
@@ -155,11 +179,11 @@ def test_the_rest_of_the_site_keeps_working_around_the_broken_files(broken_app):
     assert guest.get("/lessons/make-a-strong-password").status_code == 200
 
 
-def test_a_fixed_file_leaves_the_list_once_the_site_sees_the_change(broken_app, broken_content):
-    tutor = signed_in(broken_app, "tom.tutor")
+def test_a_fixed_file_leaves_the_list_once_the_site_sees_the_change(own_broken_app, own_broken_content):
+    tutor = signed_in(own_broken_app, "tom.tutor")
     assert KIND_PROBLEM in problem_lines(tutor.get(PAGE).text)
-    lesson = broken_content / "passwords" / "08-lock-your-phone.md"
+    lesson = own_broken_content / "passwords" / "08-lock-your-phone.md"
     lesson.write_text(UNKNOWN_KIND.replace("kind: essay", "kind: single"), encoding="utf-8")
-    broken_app.extensions["course_store"].reload()  # the site reloads by itself every few seconds
+    own_broken_app.extensions["course_store"].reload()  # the site reloads by itself every few seconds
     listed = problem_lines(tutor.get(PAGE).text)
     assert KIND_PROBLEM not in listed and SETTING_PROBLEM in listed
