@@ -63,7 +63,21 @@ def content(tmp_path):
 
 
 @pytest.fixture
-def fit_app(tmp_path, database_url, content):
+def fit_app(tmp_path, database_url):
+    """Return an app on the course folder itself, for a test that writes nothing there.
+
+    Its parse of the course is shared with every other test; a copy would be parsed again.
+    """
+    yield from _app_on(tmp_path, database_url, CONTENT_DIR)
+
+
+@pytest.fixture
+def fit_app_on_a_copy(tmp_path, database_url, content):
+    """Return an app on a copy of the course, for a test whose fit writes parameter files into it."""
+    yield from _app_on(tmp_path, database_url, content)
+
+
+def _app_on(tmp_path, database_url, content):
     app = make_app(tmp_path, database_url, CONTENT_DIR=str(content))
     yield app
     with app.app_context():
@@ -87,14 +101,15 @@ def test_a_table_many_chunks_long_fits_exactly_as_everything_in_memory(fit_app):
     assert questions == fit_questions(in_memory, whole.params) and questions
 
 
-def test_a_fit_stopped_at_its_last_skill_leaves_every_file_as_it_was_and_running_it_again_writes_them(fit_app, content, monkeypatch):
-    fill(fit_app, learners=40)
+def test_a_fit_stopped_at_its_last_skill_leaves_every_file_as_it_was_and_running_it_again_writes_them(
+        fit_app_on_a_copy, content, monkeypatch):
+    fill(fit_app_on_a_copy, learners=40)
     target = content / "passwords" / "parameters.md"
     before = target.read_bytes() if target.exists() else None
     import engine.fit
 
     real, calls = engine.fit.fit_skill, []
-    course = fit_app.extensions["course_store"].course
+    course = fit_app_on_a_copy.extensions["course_store"].course
     skills = sum(len(module.skills) for module in course.modules)
 
     def stopped_on_the_last_skill(*args):
@@ -103,13 +118,13 @@ def test_a_fit_stopped_at_its_last_skill_leaves_every_file_as_it_was_and_running
             raise KeyboardInterrupt
         return real(*args)
     monkeypatch.setattr(engine.fit, "fit_skill", stopped_on_the_last_skill)
-    stopped = fit_app.test_cli_runner().invoke(args=["engine", "fit"])
+    stopped = fit_app_on_a_copy.test_cli_runner().invoke(args=["engine", "fit"])
     assert isinstance(stopped.exception, KeyboardInterrupt) or stopped.exit_code != 0
     assert (target.read_bytes() if target.exists() else None) == before
     assert not [p for p in content.rglob(".parameters.md.*")], "no half-written file is left behind"
 
     monkeypatch.setattr(engine.fit, "fit_skill", real)
-    again = fit_app.test_cli_runner().invoke(args=["engine", "fit"])
+    again = fit_app_on_a_copy.test_cli_runner().invoke(args=["engine", "fit"])
     assert again.exit_code == 0, again.output
     assert "Fitting skills" in again.output and f"passwords/{SKILL}: prior " in again.output
     assert f"| {SKILL} |" in target.read_text() and target.stat().st_mode & 0o044 == 0o044
