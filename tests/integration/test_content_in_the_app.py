@@ -22,6 +22,8 @@ skils: [strong-passwords]
 ---
 Text.
 """
+# The content commands read files and never the database: one database is enough for them.
+ONE_DATABASE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -32,6 +34,7 @@ def own_content(tmp_path):
     return folder
 
 
+@ONE_DATABASE
 def test_content_check_prints_a_summary_and_exits_0_for_good_content(runner):
     result = runner.invoke(args=["content", "check", str(CONTENT_DIR)])
     assert result.exit_code == 0, result.output
@@ -40,6 +43,7 @@ def test_content_check_prints_a_summary_and_exits_0_for_good_content(runner):
     assert "questions" in result.output and "skills" in result.output
 
 
+@ONE_DATABASE
 def test_content_check_prints_every_problem_with_file_and_line_and_exits_1(runner, own_content):
     (own_content / "passwords" / "05-broken.md").write_text(BROKEN_LESSON)
     result = runner.invoke(args=["content", "check", str(own_content)])
@@ -51,6 +55,7 @@ def test_content_check_prints_every_problem_with_file_and_line_and_exits_1(runne
     assert "1 module" not in result.output and "errors and" in result.output
 
 
+@ONE_DATABASE
 def test_content_check_strict_fails_on_warnings(runner, own_content):
     lesson = next((own_content / "passwords").glob("90-*.md"))
     lesson.write_text(lesson.read_text().replace("fixes:", "# fixes:"))
@@ -59,6 +64,7 @@ def test_content_check_strict_fails_on_warnings(runner, own_content):
     assert strict.exit_code == 1 and "no lesson fixes the misconception" in strict.output
 
 
+@ONE_DATABASE
 def test_content_export_prints_the_whole_course_as_json(runner, app):
     result = runner.invoke(args=["content", "export"])
     assert result.exit_code == 0
