@@ -54,25 +54,31 @@ def signed_in(app, cookie_id: str):
     return client
 
 
-def page(app, client, path: str) -> tuple[float, float]:
-    """GET a page once to warm up, then REPEATS times; return the median ms and the queries of one request."""
+def page(app, client, path: str) -> tuple[float, float, str]:
+    """GET a page once to warm up, then REPEATS times; return the median ms, the queries of one request, its CPU."""
     from app.extensions import db
 
     assert client.get(path).status_code == 200, path
-    times = []
+    times, cpu = [], []
     with app.app_context():
         counter = QueryCounter(db.engine)
         for _ in range(REPEATS):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(path)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             assert response.status_code == 200, (path, response.status_code)
         queries = counter.stop()
-    return statistics.median(times) * 1000, queries / REPEATS
+    return statistics.median(times) * 1000, queries / REPEATS, _cpu(cpu)
 
 
-def answer_posts(app, learner_id: int) -> tuple[float, float]:
-    """Post answers as a loaded learner; return the median ms and the queries of one answer."""
+def _cpu(seconds: list[float]) -> str:
+    """Say how much of a request was this process's own CPU: the rest was waiting for the database or a core."""
+    return f"(of it {statistics.median(seconds) * 1000:.0f} ms CPU in the app)"
+
+
+def answer_posts(app, learner_id: int) -> tuple[float, float, str]:
+    """Post answers as a loaded learner; return the median ms, the queries of one answer and its CPU."""
     from app.content import current_course
     from app.extensions import db
 
@@ -80,17 +86,18 @@ def answer_posts(app, learner_id: int) -> tuple[float, float]:
     with app.app_context():
         question = current_course().questions["pw-hardest-to-guess"]
     assert client.post(f"/lessons/{question.lesson_id}/read").status_code in (200, 302)
-    times = []
+    times, cpu = [], []
     with app.app_context():
         counter = QueryCounter(db.engine)
         for n in range(ANSWER_POSTS):
             key = question.choices[n % len(question.choices)].key
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.post(f"/questions/{question.id}", data={"choice": key, "hints": "0"})
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             assert response.status_code == 302, response.status_code
         queries = counter.stop()
-    return statistics.median(times) * 1000, queries / ANSWER_POSTS
+    return statistics.median(times) * 1000, queries / ANSWER_POSTS, "(median of 20) " + _cpu(cpu)
 
 
 def deletions(app, learner_ids: list[int]) -> tuple[float, float, int]:
@@ -156,7 +163,7 @@ def run(args: argparse.Namespace, url: str) -> int:
     note("learner's home page", *page(app, client, "/"))
     note("learner's passport page", *page(app, client, "/passport"))
     note("learner's data download", *page(app, client, "/account/data.json"))
-    note("answer POST", *answer_posts(app, learner + 1), "(median of 20)")
+    note("answer POST", *answer_posts(app, learner + 1))
     centre_rows = after(app, centre_id, centre_tutor, CENTRE)
     slowest = max((r for r in centre_rows if "dashboard" in r[0]), key=lambda r: r[1])
     csv = next(r for r in centre_rows if "CSV" in r[0])
