@@ -7,6 +7,7 @@ database all servers share, never in one server's instance folder.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import current_app
@@ -72,8 +73,14 @@ def _new_key() -> str:
 
 def public_key_pem() -> str:
     """Return the tool's public key."""
-    key = JWK.from_pem(private_key_pem().encode())
-    return key.export_to_pem().decode()
+    return _public_half(private_key_pem())
+
+
+@functools.lru_cache(maxsize=4)
+def _public_half(private_pem: str) -> str:
+    # Parsing an RSA key costs a tenth of a second or more, and every VLE launch needs the public half:
+    # worked out once per key, it costs a class of 30 launching at once nothing.
+    return JWK.from_pem(private_pem.encode()).export_to_pem().decode()
 
 
 def jwks() -> dict:
