@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import current_user, login_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
 
 from engine.answers import Answer, Marking, mark
 from engine.model import Lesson, Module, Question
@@ -65,12 +65,35 @@ def load_state(learner: Learner | None, module: Module) -> LearnerState:
     return LearnerState.from_dict(data) if data else LearnerState(module.id)
 
 
+# session.info key: the state each row was given in this transaction, so the commit's summary
+# update (app/tutor/summaries.py) uses it instead of reading and parsing the row again.
+_SAVED = "learner_states_saved"
+
+
 def _save_state(learner: Learner, state: LearnerState, row: LearnerModuleState | None) -> None:
     """Store a state in the row it was read from, or in a new row if there was none."""
+    data = state.as_dict()
     if row is None:
-        db.session.add(LearnerModuleState(learner_id=learner.id, module_id=state.module_id, state=state.as_dict()))
+        row = LearnerModuleState(learner_id=learner.id, module_id=state.module_id, state=data)
+        db.session.add(row)
     else:
-        row.state = state.as_dict()
+        row.state = data
+    db.session.info.setdefault(_SAVED, {})[(learner.id, state.module_id)] = (row, data, state)
+
+
+def saved_state(session, learner_id: int, module_id: str) -> tuple[LearnerModuleState, LearnerState] | None:
+    """Return the state row and engine state saved in this transaction, if the row still holds that state."""
+    saved = session.info.get(_SAVED, {}).get((learner_id, module_id))
+    if saved is None:
+        return None
+    row, data, state = saved
+    # Only while the row holds exactly what was saved: anything stored in it since is read as usual.
+    return (row, state) if inspect(row).persistent and row.state is data else None
+
+
+def forget_saved_states(session) -> None:
+    """Drop the states noted in a transaction that has ended."""
+    session.info.pop(_SAVED, None)
 
 
 def next_step(learner: Learner | None, module: Module, state: LearnerState | None = None,
@@ -135,8 +158,11 @@ class Recorded:
     marking: Marking
     state: LearnerState
     awards: list[Award]  # passport levels this answer earned
-    # The answer's number, kept from before the commit: reading record.id after it would load the row again.
+    # The answer's number, what was given and whether it was helped, kept from before the commit:
+    # reading them from the record after it would load the row again.
     answer_id: int | None = None
+    given: str = ""
+    helped: bool = False
 
 
 HELP_SESSION_HOURS = 4  # a help session a tutor forgets to end stops counting after this long
@@ -201,11 +227,11 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
     module = current_course().module(question.module_id)
     awards = award_due(learner, module, state, now, record) if module is not None and not helped else []
     scores = queue_score(learner, module, state, now) if module is not None else []
-    answer_id = record.id
+    answer_id, given = record.id, record.given
     db.session.commit()
     if scores:
         run_later(send_learner_scores, learner.id)  # the worker talks to the VLE, never the answer
-    return Recorded(record, marking, state, awards, answer_id)
+    return Recorded(record, marking, state, awards, answer_id, given, helped)
 
 
 def answer_for(learner: Learner | None, answer_id: int) -> AnswerRecord | None:

@@ -228,9 +228,9 @@ def answer(question_id: str):
     module = course.module(question.module_id)
     remedies = [course.lessons[i] for tag in marking.misconceptions for i in course.remedies.get(tag, ())]
     return jsonify(
-        answer_id=recorded.record.id,
+        answer_id=recorded.answer_id,
         correct=marking.correct,
-        given=recorded.record.given,
+        given=recorded.given,
         dont_know=dont_know,
         # Not knowing yet is not a mistake to explain: the lesson teaches it, as on the page.
         right_answers=[] if dont_know else list(marking.right_answers),
@@ -239,7 +239,7 @@ def answer(question_id: str):
              "right": line.option.correct, "html": line.feedback_html} for line in marking.lines],
         misconceptions=list(marking.misconceptions),
         remedies=[{"id": lesson.id, "title": lesson.title} for lesson in remedies],
-        helped=recorded.record.helped,
+        helped=recorded.helped,
         badges=[badge_data(award) for award in recorded.awards],
         next=step_data(services.next_step(g.learner, module, recorded.state)),
     ), 201

@@ -18,7 +18,7 @@ from itertools import chain
 
 import click
 from flask import has_app_context
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.orm import Session
 
 from engine.model import LEVELS, Module
@@ -27,6 +27,7 @@ from engine.scoring import module_score, needs_help
 
 from ..content import current_course, current_parameters
 from ..extensions import db
+from ..services import forget_saved_states, saved_state
 from ..models import AnswerRecord, Award, Learner, LearnerModuleState, LearnerSummary, LessonRead, utcnow
 from . import bp
 
@@ -117,6 +118,7 @@ class _Touched:
     answers: int = 0
     steps: list[datetime] = field(default_factory=list)
     recount: bool = False  # something was removed or moved: count answers and time from the record
+    awards: bool = False  # an award was made, changed or removed
 
 
 def _touched(session: Session) -> dict[tuple[int, str], _Touched]:
@@ -132,6 +134,8 @@ def _note_what_changed(session: Session, flush_context) -> None:
             continue
         touched = touched if touched is not None else _touched(session)
         item = touched[(row.learner_id, row.module_id)]
+        if isinstance(row, Award):
+            item.awards = True
         if row in session.deleted:
             item.recount = True
         elif isinstance(row, AnswerRecord) and row in session.new:
@@ -147,12 +151,14 @@ def _note_what_changed(session: Session, flush_context) -> None:
 def _bring_summaries_up_to_date(session: Session) -> None:
     """Update the summaries this transaction touched, before it commits, so both land together."""
     if not session.info.get(_DUE) and not (session.new or session.dirty or session.deleted):
+        forget_saved_states(session)
         return
     session.flush()
     touched = session.info.pop(_DUE, None)
     if touched:
         for (learner_id, module_id), item in sorted(touched.items()):
             _update(session, learner_id, module_id, item)
+    forget_saved_states(session)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -160,15 +166,33 @@ def _bring_summaries_up_to_date(session: Session) -> None:
 def _forget_what_changed(session: Session, *args) -> None:
     """Forget what a transaction that was rolled back touched."""
     session.info.pop(_DUE, None)
+    forget_saved_states(session)
+
+
+# Built once, like the state query in app/services.py: building them cost about as much as running them.
+_SUMMARY = (select(LearnerSummary).where(LearnerSummary.learner_id == bindparam("learner_id"),
+                                         LearnerSummary.module_id == bindparam("module_id")).with_for_update())
+_STATE = select(LearnerModuleState).where(LearnerModuleState.learner_id == bindparam("learner_id"),
+                                          LearnerModuleState.module_id == bindparam("module_id"))
+_AWARDS = select(Award).where(Award.learner_id == bindparam("learner_id"), Award.module_id == bindparam("module_id"))
+
+
+def _state(session: Session, learner_id: int, module_id: str) -> LearnerState | None:
+    """Return the learner's state in a module: the one saved in this transaction if any, else the stored one."""
+    saved = saved_state(session, learner_id, module_id)
+    if saved is not None:
+        return saved[1]
+    row = session.scalar(_STATE, {"learner_id": learner_id, "module_id": module_id})
+    return LearnerState.from_dict(row.state) if row else None
 
 
 def _update(session: Session, learner_id: int, module_id: str, item: _Touched) -> None:
-    summary = session.scalar(select(LearnerSummary).where(LearnerSummary.learner_id == learner_id,
-                                                          LearnerSummary.module_id == module_id)
-                             .with_for_update())
+    ids = {"learner_id": learner_id, "module_id": module_id}
+    summary = session.scalar(_SUMMARY, ids)
     if session.get(Learner, learner_id) is None:  # deleted in this transaction: their summaries went too
         return
-    if summary is None:
+    new = summary is None
+    if new:
         summary = LearnerSummary(learner_id=learner_id, module_id=module_id, answers=0, seconds_spent=0.0)
         session.add(summary)
         item.recount = item.recount or bool(item.steps)  # a first step may be old (an account carried over)
@@ -179,11 +203,10 @@ def _update(session: Session, learner_id: int, module_id: str, item: _Touched) -
         summary.answers += item.answers
         for at in steps:
             summary.seconds_spent, summary.last_step_at = add_step(summary.seconds_spent, summary.last_step_at, at)
-    state_row = session.scalar(select(LearnerModuleState).where(LearnerModuleState.learner_id == learner_id,
-                                                                LearnerModuleState.module_id == module_id))
-    _apply_state(summary, _module(module_id), LearnerState.from_dict(state_row.state) if state_row else None)
-    _apply_awards(summary, list(session.scalars(select(Award).where(Award.learner_id == learner_id,
-                                                                    Award.module_id == module_id))))
+    _apply_state(summary, _module(module_id), _state(session, learner_id, module_id))
+    # Every change to an award passes through here, so a summary's levels only move when an award did.
+    if new or item.awards:
+        _apply_awards(summary, list(session.scalars(_AWARDS, ids)))
 
 
 def _recount(session: Session, summary: LearnerSummary) -> None:
