@@ -200,6 +200,23 @@ def due_levels(module: Module, state: LearnerState, params: Parameters, held: Ma
     return due
 
 
+def any_within_reach(module: Module, state: LearnerState, params: Parameters) -> bool:
+    """Say whether any level's own rule (its skills, task and review) is met, whatever is held.
+
+    When none is, `due_levels` is empty whatever the learner holds, so the awards need not be read.
+    """
+    rules = module.passport
+    for level in LEVELS:
+        if level == LEVELS[-1] and state.review_passed is None:
+            continue
+        if module.tasks and level in TASK_LEVELS and not any(t.id in state.tasks_passed for t in module.tasks):
+            continue
+        skills = (state.skill(skill_id, params) for skill_id in rules.skills_for(level))
+        if all(s.mastered_at is not None and evidence_rule.enough(s.shown) for s in skills):
+            return True
+    return False
+
+
 def evidence(level_standing: LevelStanding, state: LearnerState) -> dict:
     """Return what the learner showed to earn a level, as plain data to keep with the award."""
     data: dict = {"skills": [{"id": s.skill.id, "title": s.skill.title, "estimate": round(s.estimate, 3),

@@ -9,11 +9,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine import passport as passport_rules
 from engine.model import LEVELS, Module
-from engine.passport import Held, LevelStanding, due_levels, evidence, next_move, standing
+from engine.passport import Held, LevelStanding, any_within_reach, due_levels, evidence, next_move, standing
 from engine.progress import LearnerState
 
 from ..content import current_course, current_parameters
@@ -40,15 +40,22 @@ def awards_of(learner: Learner | None, module_id: str | None = None) -> list[Awa
     return list(db.session.scalars(query.order_by(Award.awarded_at, Award.id)))
 
 
+# Read at an answer that may earn a level, so built once.
+_AWARDS_IN_MODULE = select(Award).where(Award.learner_id == bindparam("learner_id"),
+                                        Award.module_id == bindparam("module_id")).order_by(Award.awarded_at, Award.id)
+
+
 def award_due(learner: Learner, module: Module, state: LearnerState, now: datetime,
               answer: AnswerRecord | None = None) -> list[Award]:
     """Award every level the learner has just met in a module, with its evidence; return the new awards.
 
     The caller commits, so an award is stored with the answer that earned it or not at all.
     """
-    existing = awards_of(learner, module.id)
-    held = held_levels(existing)
     params = current_parameters()
+    if not any_within_reach(module, state, params):  # most answers: nothing to award, whatever is held
+        return []
+    held = held_levels(list(db.session.scalars(_AWARDS_IN_MODULE, {"learner_id": learner.id,
+                                                                   "module_id": module.id})))
     new = []
     for level in due_levels(module, state, params, held, now):
         held[level] = Held(now)
