@@ -57,6 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     input_guard.init_app(app)
     storable.init_app()
     urls.init_app(app)  # before the pages, whose addresses it reads
+    from . import frame_links
+    frame_links.init_app(app)  # the addresses every page's frame links to, built once
 
     from .learner import bp as learner_bp
     app.register_blueprint(learner_bp)
