@@ -287,7 +287,8 @@ def make_group(app, name: str, first: int, size: int) -> tuple[int, str]:
         db.session.add(group)
         db.session.commit()
         db.session.execute(text("INSERT INTO memberships (group_id, learner_id, joined_at) "
-                                "SELECT :g, n, now() FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS n"),
+                                "SELECT :g, n, now() "
+                                "FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS n"),
                            {"g": group.id, "first": first, "last": first + size - 1})
         db.session.commit()
         db.session.execute(text("ANALYZE memberships"))
