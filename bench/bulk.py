@@ -5,7 +5,7 @@ course order from one they choose: reading a question's lesson before its first 
 days between them, right more often as they go. Their engine states are replayed by the engine
 itself and their summaries worked out by the app's own `rebuild`. Every other learner is a copy
 of one pattern (its answers, lessons read, awards, states and summary, under its own ids), so a
-million learners cost one pass of COPY, streamed from generators: nothing is held per learner.
+million learners cost one pass of COPY, streamed from generators: one number is held per learner.
 
 While loading, foreign-key triggers are off (when the role may turn them off) and the indexes
 that are not constraints are dropped, then rebuilt once at the end with a sort, which is much
