@@ -15,6 +15,7 @@ for every test although their result never changes within a run:
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -64,8 +65,9 @@ class SchemaTemplates:
 
     def sqlite_copy(self, make_app, target: Path) -> bool:
         """Put an empty database with every table at `target`, a file not there yet; say whether it did."""
-        if self._sqlite_file is None and self.usable:
+        if self.usable and (self._sqlite_file is None or not self._sqlite_file.exists()):  # made, or cleared away
             template = self._workspace() / "template.db"
+            template.parent.mkdir(parents=True, exist_ok=True)
             self.usable = _build(make_app, template.parent, f"sqlite:///{template}")
             self._sqlite_file = template
         if not self.usable:
@@ -96,6 +98,8 @@ class SchemaTemplates:
     def _workspace(self) -> Path:
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="skills-passport-tables-"))
+            # Also when no test session ends here (a process a test starts, a run stopped early).
+            atexit.register(_remove_folder, self._folder, os.getpid())
         return self._folder
 
 
@@ -112,6 +116,11 @@ def _build(make_app, folder: Path, url: str) -> bool:
         db.session.remove()
         db.engine.dispose()
     return empty
+
+
+def _remove_folder(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 TEMPLATES = SchemaTemplates()
