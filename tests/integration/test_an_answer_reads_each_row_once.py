@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import services
 from app.content import current_course
@@ -11,34 +11,13 @@ from app.models import Learner, LearnerModuleState, LearnerSummary
 from app.tutor.summaries import worked_out
 from engine.progress import LearnerState
 from tests.conftest import csrf_token
+from tests.integration.sql_seen import Statements
 
 LESSON = "make-a-strong-password"
 QUESTION = "pw-hardest-to-guess"
 
 
-class _Statements:
-    """Collect the SQL an app's database runs, each as one line."""
-
-    def __init__(self, app) -> None:
-        self.seen: list[str] = []
-        with app.app_context():
-            self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._note)
-
-    def _note(self, _conn, _cursor, statement, *_args) -> None:
-        self.seen.append(" ".join(statement.split()))
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._note)
-
-    def reading(self, table: str) -> list[str]:
-        return [s for s in self.seen if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
-
-    def changing(self, table: str) -> list[str]:
-        return [s for s in self.seen if s.startswith(f"UPDATE {table} ")]
-
-
-def _answer_on_the_page(app, client, times: int) -> _Statements:
+def _answer_on_the_page(app, client, times: int) -> Statements:
     lesson = client.get(f"/lessons/{LESSON}").text
     client.post(f"/lessons/{LESSON}/read", data={"csrf_token": csrf_token(lesson)})
     with app.app_context():
@@ -47,7 +26,7 @@ def _answer_on_the_page(app, client, times: int) -> _Statements:
         page = client.get(f"/questions/{QUESTION}").text
         client.post(f"/questions/{QUESTION}", data={"csrf_token": csrf_token(page), "choice": choices[n % 2]})
     page = client.get(f"/questions/{QUESTION}").text
-    statements = _Statements(app)
+    statements = Statements(app)
     try:
         sent = client.post(f"/questions/{QUESTION}", data={"csrf_token": csrf_token(page), "choice": choices[0]})
     finally:
@@ -98,7 +77,7 @@ def test_a_state_changed_after_it_was_saved_is_read_again_at_the_commit(app):
 def test_an_answer_through_the_api_does_not_read_its_own_row_back(app):
     client = app.test_client()
     token = {"Authorization": f"Bearer {client.post('/api/v1/learners').json['token']}"}
-    statements = _Statements(app)
+    statements = Statements(app)
     try:
         sent = client.post(f"/api/v1/questions/{QUESTION}/answers", json={"choice": "a"}, headers=token)
     finally:

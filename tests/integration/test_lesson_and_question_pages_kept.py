@@ -9,12 +9,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sqlalchemy import event
 
 from app.content import current_course
 from app.extensions import db
 from app.learner.pages import lesson_page, question_page
 from tests.conftest import CONTENT_DIR, csrf_token, make_app
+from tests.integration.sql_seen import Statements
 
 LESSON = "make-a-strong-password"
 QUESTION = "pw-hardest-to-guess"
@@ -80,22 +80,6 @@ def test_a_changed_question_shows_its_new_choices_after_the_content_reloads(edit
     assert old_choice not in page
 
 
-class _Statements:
-    """Collect the SQL an app's database runs."""
-
-    def __init__(self, app) -> None:
-        self.seen: list[str] = []
-        with app.app_context():
-            self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._note)
-
-    def _note(self, _conn, _cursor, statement, *_args) -> None:
-        self.seen.append(" ".join(statement.split()))
-
-    def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._note)
-
-
 def _guest_at_the_question(client) -> str:
     lesson = client.get(f"/lessons/{LESSON}").text
     client.post(f"/lessons/{LESSON}/read", data={"csrf_token": csrf_token(lesson)})
@@ -107,7 +91,7 @@ def test_an_answer_is_recorded_without_reading_its_own_row_back(app):
     page = _guest_at_the_question(client)
     with app.app_context():
         choice = current_course().questions[QUESTION].choices[0].key
-    statements = _Statements(app)
+    statements = Statements(app)
     try:
         sent = client.post(f"/questions/{QUESTION}", data={"csrf_token": csrf_token(page), "choice": choice})
     finally:
@@ -123,7 +107,7 @@ def test_an_answer_is_recorded_without_reading_its_own_row_back(app):
 def test_a_learners_lesson_and_question_pages_ask_only_for_the_learner_and_their_state(app, path):
     client = app.test_client()
     _guest_at_the_question(client)
-    statements = _Statements(app)
+    statements = Statements(app)
     try:
         assert client.get(path).status_code == 200
     finally:
