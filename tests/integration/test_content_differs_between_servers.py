@@ -39,16 +39,25 @@ class Proxy:
         return self.servers[self.to].wsgi_app(environ, start_response)
 
 
-@pytest.fixture
-def servers(tmp_path, database_url):
-    """Yield the older server, the newer one (a question and a lesson renamed by a tutor), and a proxy."""
-    older, newer = tmp_path / "older", tmp_path / "newer"
-    shutil.copytree(CONTENT_DIR, older)
+@pytest.fixture(scope="module")
+def newer_content(tmp_path_factory) -> Path:
+    """Return a copy of the course with a question and a lesson renamed by a tutor, made once for the file.
+
+    The tests only read it, so each test's newer server finds the course already parsed (by folder and
+    file times) instead of parsing a fresh copy of all six topics.
+    """
+    newer = tmp_path_factory.mktemp("newer") / "content"
     shutil.copytree(CONTENT_DIR, newer)
     rename(newer / MODULE / "01-strong-passwords.md", f"::: question {QUESTION}\n", f"::: question {QUESTION}-2\n")
     rename(newer / MODULE / "02-one-password-per-account.md", f"id: {LESSON}\n", f"id: {LESSON}-2\n")
     rename(newer / MODULE / "03-save-passwords-safely.md", f"[{LESSON}]", f"[{LESSON}-2]")
-    apps = [make_app(tmp_path, database_url, CONTENT_DIR=str(folder)) for folder in (older, newer)]
+    return newer
+
+
+@pytest.fixture
+def servers(tmp_path, database_url, newer_content):
+    """Yield the older server (the course as it is), the newer one (see `newer_content`), and a proxy."""
+    apps = [make_app(tmp_path, database_url, CONTENT_DIR=str(folder)) for folder in (CONTENT_DIR, newer_content)]
     assert QUESTION in apps[0].extensions["course_store"].course.questions
     assert QUESTION not in apps[1].extensions["course_store"].course.questions
     yield Proxy(*apps)
