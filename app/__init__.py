@@ -19,6 +19,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.FIXED)
     app.config.from_mapping(overrides)
     app.config.from_mapping(config.embedded_cookies(app.config))
+    from .auth.passwords import check_cost
+    check_cost(app.config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
     # Said only when serving (a `flask` command, `flask run` included, is someone trying the app out);
     # the admin page says it too.

@@ -96,6 +96,8 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
 # Settings that are not read from the environment.
 FIXED = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # werkzeug's scrypt at full cost; not read from the environment, and only tests may lower it.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "RATELIMIT_HEADERS_ENABLED": True,

@@ -12,25 +12,16 @@ import uuid
 from pathlib import Path
 
 import pytest
-import werkzeug.security
 from sqlalchemy import create_engine, text
 
-# Passwords in tests are hashed with scrypt at a small work factor. At werkzeug's default (n=2**15) each
-# hash and each sign-in costs a third of a second or more on a busy machine, and the suite makes
-# thousands. Set before the app is imported, so its decoy hash for unknown usernames is cheap too.
-# tests/integration/test_password_work_factor.py checks that the app itself asks for the full cost.
-# (This file may be run twice, as `conftest` and as `tests.conftest`: werkzeug's own defaults are kept once.)
-_hash = werkzeug.security.generate_password_hash
-FULL_COST_HASHING = _hash.__dict__.setdefault("full_cost_defaults", _hash.__defaults__)
-_hash.__defaults__ = ("scrypt:256:8:1", FULL_COST_HASHING[1])
-
-from app import create_app  # noqa: E402 - after the work factor above
-from app.extensions import db  # noqa: E402
-from tests.quick_apps import TEMPLATES as _TEMPLATES, share_compiled_addresses  # noqa: E402
+from app import create_app
+from app.extensions import db
+from tests.quick_apps import TEMPLATES as _TEMPLATES, share_compiled_addresses
 
 share_compiled_addresses()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEST_PASSWORD_HASH = "scrypt:256:8:1"
 CONTENT_DIR = PROJECT_ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -82,6 +73,10 @@ def make_app(tmp_path: Path, database_url: str, from_template: bool = True, **ov
         "CONTENT_RELOAD_SECONDS": 0,
         # Each app counts sign-in attempts apart, so tests do not use up each other's tries.
         "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+        # scrypt at a small work factor: at full cost (n=2**15) each hash and sign-in takes a third of a
+        # second or more on a busy machine, and the suite makes thousands. The app refuses this outside
+        # tests, and tests/integration/test_password_work_factor.py checks the site's own cost.
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
     }
     config.update(overrides)
     app = create_app(config)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from ..auth.accounts import PASSWORD_LENGTH, AccountError, create_user
+from ..auth.passwords import hash_password
 from ..extensions import db
 from ..models import Group, Learner
 
@@ -82,7 +82,7 @@ def reset_password(admin: Learner, user: Learner, password: str, confirm: str) -
     if password != confirm:
         raise AccountError("confirm", "The two passwords are not the same. Type the new password again in both "
                                       "boxes")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.commit()
 
 

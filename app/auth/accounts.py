@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from flask_login import login_user
 from sqlalchemy import delete, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.progress import Event, replay
 
 from ..badges.awards import SHARE_ALPHABET, award_due
 from ..content import current_course, current_parameters
 from ..extensions import db
+from .passwords import hash_password, matches
 from ..lti.models import LtiGradeLink, LtiUser
 from ..models import (
     AnswerRecord,
@@ -41,8 +41,6 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 PASSWORD_LENGTH = (8, 200)
 RESUME_CODE_LENGTH = 12  # 25 letters and digits, 12 of them: about 56 bits, too many to guess
 GROUP_CODE_LENGTH = 6
-# Checked against when a username is unknown, so a wrong username takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password")
 
 
 class AccountError(Exception):
@@ -87,14 +85,14 @@ def save_account(learner: Learner, username: str, password: str, confirm: str) -
     if learner.username is not None:
         raise AccountError("username", "You already have an account. Sign out first to make another")
     learner.username = check_new_account(username, password, confirm)
-    learner.password_hash = generate_password_hash(password)
+    learner.password_hash = hash_password(password)
     db.session.commit()
 
 
 def create_user(username: str, password: str, role: str, display_name: str | None = None) -> Learner:
     """Create a tutor's or admin's account (or a learner's), checking the username and password."""
     user = Learner(username=check_new_account(username, password, password), role=role,
-                   password_hash=generate_password_hash(password), display_name=display_name)
+                   password_hash=hash_password(password), display_name=display_name)
     db.session.add(user)
     db.session.commit()
     return user
@@ -103,22 +101,21 @@ def create_user(username: str, password: str, role: str, display_name: str | Non
 def authenticate(username: str, password: str) -> Learner | None:
     """Return the account these match, or None. Says nothing about which of the two was wrong."""
     user = db.session.scalar(select(Learner).where(Learner.username == clean_username(username)))
-    if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+    if not matches(user.password_hash if user is not None else None, password):
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user
 
 
 def change_password(user: Learner, current: str, new: str, confirm: str) -> None:
     """Change a password after checking the current one."""
-    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+    if not matches(user.password_hash, current):
         raise AccountError("current", "Your current password is not right")
     low, high = PASSWORD_LENGTH
     if not low <= len(new) <= high:
         raise AccountError("password", f"Your new password must be {low} to {high} characters long")
     if new != confirm:
         raise AccountError("confirm", "The two new passwords are not the same")
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     db.session.commit()
 
 

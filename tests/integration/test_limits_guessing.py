@@ -7,7 +7,7 @@ a handful of passports never are.
 from __future__ import annotations
 
 from app import ratelimits
-from app.auth import accounts
+from app.auth import accounts, passwords
 from app.badges import awards
 from app.extensions import db
 from app.models import Group, Learner
@@ -46,7 +46,7 @@ def test_wrong_passwords_from_one_address_never_lock_the_owner_out_elsewhere(app
 def test_wrong_sign_ins_for_many_usernames_from_one_address_are_stopped_too(app, monkeypatch):
     save_account(browser_at(app, "192.0.2.10"))
     sprayer = browser_at(app, "203.0.113.66")
-    monkeypatch.setattr(accounts, "check_password_hash", lambda *_: False)  # a wrong guess, without the wait
+    monkeypatch.setattr(passwords, "check_password_hash", lambda *_: False)  # a wrong guess, without the wait
     for n in range(amount(ratelimits.SIGN_IN_PER_ADDRESS)):
         assert sign_in(sprayer, username=f"someone{n}", password="Password1").status_code == 401
     assert is_friendly_429(sign_in(sprayer, username="sam.taylor", password="Password1"))
