@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sqlalchemy import event, select, text  # noqa: E402
 
 from bulk import QueryCounter, fill, make_app, make_group, peak_mb  # noqa: E402
-from throwaway_pg import ThrowawayPostgres  # noqa: E402
+from throwaway_pg import run_on_postgres  # noqa: E402
 
 BEFORE_COMMIT = "2a357d3"  # the last commit whose dashboard worked everything out on each request
 REPEATS = 3  # each page is timed this many times; the best is printed
@@ -160,10 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 3 <= args.learners <= 200_000 or not 50 <= args.answers <= 5_000:
         parser.error("--learners must be 3 to 200,000 and --answers 50 to 5,000")
-    if args.database_url:
-        return run(args, args.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with ThrowawayPostgres() as url:
-        return run(args, url)
+    return run_on_postgres(run, args)
 
 
 if __name__ == "__main__":

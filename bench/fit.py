@@ -22,7 +22,7 @@ import tempfile
 import time
 
 from bulk import fill, make_app, peak_mb
-from throwaway_pg import ThrowawayPostgres
+from throwaway_pg import run_on_postgres
 
 
 def old_grid_seconds(app) -> tuple[float, int]:
@@ -110,10 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 10 <= args.learners <= 200_000 or not 50 <= args.answers <= 5_000:
         parser.error("--learners must be 10 to 200,000 and --answers 50 to 5,000")
-    if args.database_url:
-        return run(args, args.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with ThrowawayPostgres() as url:
-        return run(args, url)
+    return run_on_postgres(run, args)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import text  # noqa: E402
 
 from bulk import PATTERNS, QueryCounter, fill, learner_cookie_id, make_app, make_group, peak_mb  # noqa: E402
-from throwaway_pg import ThrowawayPostgres  # noqa: E402
+from throwaway_pg import run_on_postgres  # noqa: E402
 
 REPEATS = 5  # each page is asked for once to warm up, then this many times; the median is printed
 ANSWER_POSTS = 20
@@ -197,10 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 3_300 <= args.learners <= 2_000_000 or not 10 <= args.answers <= 5_000:
         parser.error("--learners must be 3,300 to 2,000,000 and --answers 10 to 5,000")
-    if args.database_url:
-        return run(args, args.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with ThrowawayPostgres() as url:
-        return run(args, url)
+    return run_on_postgres(run, args)
 
 
 if __name__ == "__main__":

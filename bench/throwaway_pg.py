@@ -54,3 +54,11 @@ class ThrowawayPostgres:
         subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_on_postgres(run, args) -> int:
+    """Call `run(args, url)` on the empty database `args.database_url` names, or else on a throwaway server."""
+    if args.database_url:
+        return run(args, args.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with ThrowawayPostgres() as url:
+        return run(args, url)
