@@ -44,12 +44,12 @@ def current_learner(create: bool = False) -> Learner | None:
 # cost about as much as running it.
 _ONE_MODULE = (LearnerModuleState.learner_id == bindparam("learner_id"),
                LearnerModuleState.module_id == bindparam("module_id"))
-_STATE_ROW = select(LearnerModuleState).where(*_ONE_MODULE)
+STATE_ROW = select(LearnerModuleState).where(*_ONE_MODULE)  # also read by the summaries at commit
 _STATE_ONLY = select(LearnerModuleState.state).where(*_ONE_MODULE)
 
 
 def _state_row(learner: Learner, module_id: str) -> LearnerModuleState | None:
-    return db.session.scalar(_STATE_ROW, {"learner_id": learner.id, "module_id": module_id})
+    return db.session.scalar(STATE_ROW, {"learner_id": learner.id, "module_id": module_id})
 
 
 def _state_of(row: LearnerModuleState | None, module_id: str) -> LearnerState:
@@ -170,13 +170,16 @@ HELP_SESSION_HOURS = 4  # a help session a tutor forgets to end stops counting a
 
 def help_under_way(now: datetime) -> tuple:
     """Return the conditions of a help session still running at `now` (not ended, and not lapsed)."""
-    return (HelpSession.ended_at.is_(None), HelpSession.started_at > now - timedelta(hours=HELP_SESSION_HOURS))
+    return _started_since(now - timedelta(hours=HELP_SESSION_HOURS))
 
 
-# Asked at every answer, so built once, like _STATE_ROW: help_under_way with the time as a parameter.
+def _started_since(since) -> tuple:
+    return (HelpSession.ended_at.is_(None), HelpSession.started_at > since)
+
+
+# Asked at every answer, so built once, like STATE_ROW: help_under_way with the time as a parameter.
 _HELP_UNDER_WAY = select(HelpSession.id).where(
-    HelpSession.learner_id == bindparam("learner_id"), HelpSession.ended_at.is_(None),
-    HelpSession.started_at > bindparam("since")).limit(1)
+    HelpSession.learner_id == bindparam("learner_id"), *_started_since(bindparam("since"))).limit(1)
 
 
 def being_helped(learner: Learner, now: datetime) -> bool:

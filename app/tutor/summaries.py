@@ -27,7 +27,7 @@ from engine.scoring import module_score, needs_help
 
 from ..content import current_course, current_parameters
 from ..extensions import db
-from ..services import forget_saved_states, saved_state
+from ..services import STATE_ROW, forget_saved_states, saved_state
 from ..models import AnswerRecord, Award, Learner, LearnerModuleState, LearnerSummary, LessonRead, utcnow
 from . import bp
 
@@ -172,8 +172,6 @@ def _forget_what_changed(session: Session, *args) -> None:
 # Built once, like the state query in app/services.py: building them cost about as much as running them.
 _SUMMARY = (select(LearnerSummary).where(LearnerSummary.learner_id == bindparam("learner_id"),
                                          LearnerSummary.module_id == bindparam("module_id")).with_for_update())
-_STATE = select(LearnerModuleState).where(LearnerModuleState.learner_id == bindparam("learner_id"),
-                                          LearnerModuleState.module_id == bindparam("module_id"))
 _AWARDS = select(Award).where(Award.learner_id == bindparam("learner_id"), Award.module_id == bindparam("module_id"))
 
 
@@ -182,7 +180,7 @@ def _state(session: Session, learner_id: int, module_id: str) -> LearnerState | 
     saved = saved_state(session, learner_id, module_id)
     if saved is not None:
         return saved[1]
-    row = session.scalar(_STATE, {"learner_id": learner_id, "module_id": module_id})
+    row = session.scalar(STATE_ROW, {"learner_id": learner_id, "module_id": module_id})
     return LearnerState.from_dict(row.state) if row else None
 
 
