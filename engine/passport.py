@@ -53,7 +53,7 @@ class SkillShown:
     @property
     def mastered(self) -> bool:
         """Say whether the skill counts as mastered now: shown with enough evidence, and no review failed since."""
-        return self.mastered_at is not None and evidence_rule.enough(self.shown)
+        return counts_as_mastered(self.mastered_at, self.shown)
 
     @property
     def fading(self) -> bool:
@@ -146,6 +146,15 @@ class LevelStanding:
         return text
 
 
+def counts_as_mastered(mastered_at: datetime | None, shown) -> bool:
+    """Say whether a skill counts towards a level: mastered, on enough evidence, and no review failed since."""
+    return mastered_at is not None and evidence_rule.enough(shown)
+
+
+def _task_needed(module: Module, level: str) -> bool:
+    return bool(module.tasks) and level in TASK_LEVELS
+
+
 def _skill(module: Module, skill_id: str) -> Skill:
     return next(s for s in module.skills if s.id == skill_id)
 
@@ -180,7 +189,7 @@ def standing(module: Module, state: LearnerState, params: Parameters, held: Mapp
         tasks_passed = tuple((task.id, task.title, state.tasks_passed[task.id]) for task in module.tasks
                              if task.id in state.tasks_passed)
         result.append(LevelStanding(level, tuple(shown), held.get(level), below, below_held, review,
-                                    bool(module.tasks) and level in TASK_LEVELS, tasks_passed))
+                                    _task_needed(module, level), tasks_passed))
     return tuple(result)
 
 
@@ -209,10 +218,10 @@ def any_within_reach(module: Module, state: LearnerState, params: Parameters) ->
     for level in LEVELS:
         if level == LEVELS[-1] and state.review_passed is None:
             continue
-        if module.tasks and level in TASK_LEVELS and not any(t.id in state.tasks_passed for t in module.tasks):
+        if _task_needed(module, level) and not any(t.id in state.tasks_passed for t in module.tasks):
             continue
         skills = (state.skill(skill_id, params) for skill_id in rules.skills_for(level))
-        if all(s.mastered_at is not None and evidence_rule.enough(s.shown) for s in skills):
+        if all(counts_as_mastered(s.mastered_at, s.shown) for s in skills):
             return True
     return False
 
