@@ -261,11 +261,12 @@ def feedback(answer_id: int):
         for lesson_id in course.remedies.get(tag, ()):
             if course.lessons[lesson_id] not in remedies:
                 remedies.append(course.lessons[lesson_id])
-    step = services.next_step(learner, module, offer_tasks=True)
+    state = services.load_state(learner, module)
+    step = services.next_step(learner, module, state, offer_tasks=True)
     review = sitting_done(request.args.get("review"))
     # A first wrong answer on a mastered skill is taken as a slip: one more question comes before
     # the level moves, and the page must say so rather than promise practice that is not coming yet.
-    skill_state = services.load_state(learner, module).skills.get(question.skill)
+    skill_state = state.skills.get(question.skill)
     slipped = (review is not None and not record.correct and not dont_know
                and skill_state is not None and skill_state.slipped_at is not None)
     return render_template(
