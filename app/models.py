@@ -139,6 +139,11 @@ class AnswerRecord(db.Model):
     task_id: Mapped[str | None] = mapped_column(String(100))
     steps: Mapped[dict | None] = mapped_column(JSON)
 
+    @property
+    def said_dont_know(self) -> bool:
+        """Say whether the learner answered "I don't know yet" (app.services.record_answer keeps it so)."""
+        return isinstance(self.response, dict) and self.response.get("dont_know") is True
+
 
 class LearnerModuleState(db.Model):
     """The engine's small state for one learner in one module, updated after each step.

@@ -247,8 +247,7 @@ def rebuild_states(learner: Learner) -> None:
         if question is not None:
             events.append(Event(record.answered_at, question=question, correct=record.correct,
                                 hints_used=record.hints_used, misconceptions=tuple(record.misconceptions or ()),
-                                helped=record.helped, dont_know=isinstance(record.response, dict)
-                                and record.response.get("dont_know") is True))
+                                helped=record.helped, dont_know=record.said_dont_know))
     rows = {row.module_id: row for row in db.session.scalars(
         select(LearnerModuleState).where(LearnerModuleState.learner_id == learner.id))}
     now = utcnow()

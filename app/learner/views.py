@@ -252,7 +252,7 @@ def feedback(answer_id: int):
     if question is None:
         return render_template("learner/question_gone.html", record=record,
                                module=course.module(record.module_id)), 410
-    dont_know = isinstance(record.response, dict) and bool(record.response.get("dont_know"))
+    dont_know = record.said_dont_know
     marking = mark(question, Answer.from_record(record.response))
     lesson = course.lessons[question.lesson_id]
     module = course.module(question.module_id)
