@@ -218,9 +218,11 @@ def record_answer(learner: Learner, question: Question, answer: Answer, hints_us
         helped=helped,
         misconceptions=list(marking.misconceptions),
     )
+    # The state is read before the answer is added, so reading it does not flush the answer on its own:
+    # the answer, the state and the learner are written in one flush below.
+    row = _state_row(learner, question.module_id)
     db.session.add(record)
     now = utcnow()
-    row = _state_row(learner, question.module_id)
     state = _state_of(row, question.module_id).after_answer(
         question, marking.correct, now, current_parameters(), record.hints_used, marking.misconceptions, helped,
         dont_know)

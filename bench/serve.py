@@ -165,7 +165,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(f"Preparing a throwaway instance in {tmp} ...", flush=True)
         env = _prepare_instance(tmp)
-        app = Server("app", args, "wsgi:app", ROOT, env, tmp / "gunicorn-app.log")
+        if args.floor:  # the app with three pages that stop partway (bench/serve_floor_app.py)
+            env = dict(env, BENCH_STATIC_PAGE=str(tmp / "lesson.html"),
+                       PYTHONPATH=os.pathsep.join([str(ROOT / "bench"), str(ROOT)]))
+        app = Server("app", args, "serve_floor_app:app" if args.floor else "wsgi:app", ROOT, env,
+                     tmp / "gunicorn-app.log")
         servers.append(app)
         app.start()
         app.wait_ready(LESSON_PATH)
@@ -233,10 +237,10 @@ def run(args: argparse.Namespace) -> int:
         by_name = {sc["name"]: sc for sc in results}
         ceiling = by_name["ceiling"]["groups"][0]["req_per_s"] if "ceiling" in by_name else None
         print()
-        for name in ("lesson", "question"):
+        for name in ("frame", "learner", "state", "lesson", "question"):
             if ceiling and name in by_name:
                 rps = by_name[name]["groups"][0]["req_per_s"]
-                print(f"{by_name[name]['title'].capitalize()}: {rps:,.1f} req/s = "
+                print(f"{by_name[name]['title'].strip().capitalize()}: {rps:,.1f} req/s = "
                       f"{100 * rps / ceiling:.1f}% of the static-file ceiling ({ceiling:,.1f} req/s).")
         if args.rounds > 1:
             print()
@@ -310,8 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread only; 1)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run all the scenarios this many times, interleaved, and pool the results (1)")
-    parser.add_argument("--only", default=",".join(sc["name"] for sc in SCENARIOS),
-                        help="comma-separated scenarios to run (all: ceiling,lesson,question,answer)")
+    parser.add_argument("--only", default=None,
+                        help="comma-separated scenarios to run (default: ceiling,lesson,question,answer, "
+                             "and with --floor also frame,learner,state)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also serve the lesson page's bytes after part of its work (hooks only; + the "
+                             "learner; + their state), to show what each layer costs")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"where to write JSON ({DEFAULT_JSON.relative_to(ROOT)})")
     parser.add_argument("--max-requests", type=int, default=1_000_000,
                         help="stop a scenario after this many requests, whatever the time (1,000,000)")
@@ -325,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
             or args.workers < 1 or args.threads < 1 or not 1 <= args.rounds <= 20):
         parser.error("need --duration > 0, --warmup >= 0, 1 <= --concurrency <= 1000, --workers >= 1, "
                      "--threads >= 1, 1 <= --rounds <= 20")
-    names = [sc["name"] for sc in SCENARIOS]
-    args.only = [n.strip() for n in args.only.split(",") if n.strip()]
+    names = [sc["name"] for sc in SCENARIOS if args.floor or not sc.get("floor")]
+    args.only = [n.strip() for n in (args.only or ",".join(names)).split(",") if n.strip()]
     if not args.only or any(n not in names for n in args.only):
         parser.error(f"--only takes some of: {','.join(names)}")
     if args.worker_class == "sync" and args.threads != 1:

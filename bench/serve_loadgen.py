@@ -36,6 +36,13 @@ ANSWER_URL = re.compile(r"/answers/(\d+)$")
 SCENARIOS = [
     {"name": "ceiling", "server": "static", "title": "lesson page as a static file (ceiling)",
      "groups": [("GET", LESSON_PATH)]},
+    # With --floor only (bench/serve_floor_app.py): the lesson page's bytes after part of its work.
+    {"name": "frame", "server": "app", "title": "app's hooks only, no database or template",
+     "groups": [("GET", "/bench-floor/frame")], "floor": True},
+    {"name": "learner", "server": "app", "title": "  + load the signed-in learner",
+     "groups": [("GET", "/bench-floor/learner")], "floor": True},
+    {"name": "state", "server": "app", "title": "  + their state and the next step",
+     "groups": [("GET", "/bench-floor/state")], "floor": True},
     {"name": "lesson", "server": "app", "title": "lesson page",
      "groups": [("GET", LESSON_PATH)]},
     {"name": "question", "server": "app", "title": "question page",
@@ -374,6 +381,8 @@ async def _run_scenario(spec: dict, scenario: dict, learners: list[Learner],
                 await timed(learner, groups[0], "GET", LESSON_PATH, None, 200)
             elif scenario["name"] == "question":
                 await timed(learner, groups[0], "GET", QUESTION_PATH, None, 200)
+            elif scenario.get("floor"):
+                await timed(learner, groups[0], "GET", scenario["groups"][0][1], None, 200)
             else:
                 form = {"csrf_token": learner.csrf, "hints": "0",
                         "choice": learner.random.choice(learner.choices)}

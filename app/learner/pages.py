@@ -10,6 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from flask import current_app
+from markupsafe import Markup
+
 from engine.answers import display_order
 from engine.model import Course, Lesson, Module, Option, Question, Skill
 
@@ -26,6 +29,7 @@ class LessonPage:
     prerequisites: tuple[Lesson, ...]
     skills: tuple[Skill, ...]
     body_html: str  # with a way back from each word in the list to where it is used
+    words_html: Markup  # the "Words in this lesson" list after it, made from its template once
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ def _lesson_page(course: Course, lesson: Lesson) -> LessonPage:
         prerequisites=tuple(course.lessons[p] for p in lesson.prerequisites if p in course.lessons),
         skills=tuple(course.skills[s] for s in lesson.skills if s in course.skills),
         body_html=with_ways_back(lesson.body_html),
+        # The list depends only on the lesson (its links stay on the page), so its template runs once.
+        words_html=Markup(current_app.jinja_env.get_template("learner/_words.html").render(
+            lesson=lesson, ways_back=True)),
     )
 
 

@@ -151,7 +151,7 @@ def lesson(lesson_id: str):
     learner = services.current_learner()
     step = services.next_step(learner, module) if learner is not None else None
     return render_template("learner/lesson.html", lesson=lesson, module=module, position=page.position,
-                           body_html=page.body_html,
+                           body_html=page.body_html, words_html=page.words_html,
                            reason=step.reason if step is not None and step.lesson_id == lesson.id else None,
                            prerequisites=page.prerequisites, skills=page.skills)
 

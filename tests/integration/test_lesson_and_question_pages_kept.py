@@ -47,6 +47,8 @@ def test_a_lesson_page_is_worked_out_once_for_the_course_being_served(app):
         assert first.module is course.module(first.lesson.module_id)
         assert first.position == first.module.path_lessons.index(first.lesson) + 1
         assert 'id="used-password"' in first.body_html  # the way back from the word list is in place
+        # The word list after the lesson is made once too, with a link back to each word's first use.
+        assert 'id="word-password"' in first.words_html and 'href="#used-password"' in first.words_html
         assert question_page(course, QUESTION) is question_page(course, QUESTION)
         assert lesson_page(course, "no-such-lesson") is None
         assert question_page(course, "no-such-question") is None
@@ -114,3 +116,13 @@ def test_a_learners_lesson_and_question_pages_ask_only_for_the_learner_and_their
         statements.close()
     tables = [s.split(" FROM ")[1].split()[0] for s in statements.seen]
     assert tables == ["learners", "learner_module_states"]
+
+
+def test_the_lesson_page_shows_the_word_list_made_for_the_course(app):
+    client = app.test_client()
+    page = client.get(f"/lessons/{LESSON}").text
+    with app.app_context():
+        words = lesson_page(current_course(), LESSON).words_html
+    assert "Words in this lesson" in words
+    assert str(words) in page
+    assert page.index('id="used-password"') < page.index('id="word-password"')  # the lesson, then its words
