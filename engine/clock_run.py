@@ -16,6 +16,7 @@ learner can see.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -31,6 +32,14 @@ from .populations import DEFAULT_POPULATION, Population
 STEP_CAP = 200  # steps per topic in the course before the run of that topic is cut off
 
 
+def breakdown_key(purpose: str, in_gap: bool, second: bool) -> str:
+    """Return where a question went: in the course or the gap, for what, and whether it followed a slip."""
+    when = "gap" if in_gap else "course"
+    if purpose == "review":
+        return f"{when} review, {'second question' if second else 'first question'}"
+    return f"{when} {purpose or 'question'}"
+
+
 @dataclass
 class SkillWeeks:
     """What happened to one skill of one learner over the weeks."""
@@ -41,6 +50,8 @@ class SkillWeeks:
     called_at_end: bool = False  # the policy calls it mastered at the end of the gap
     known_at_end: bool = False
     ever_known: bool = False
+    # Where its questions went, for the breakdown (`breakdown_key`): not a metric of the targets.
+    spent: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -135,6 +146,8 @@ class _Run:
             touched = lesson.skills
         elif step.kind == "question":
             question = self.course.questions[step.question_id]
+            before = state.skills.get(question.skill)
+            second = before is not None and getattr(before, "slipped_at", None) is not None
             correct, tags, _ = learner.answer(question, placement=step.purpose == "placement")
             state = state.after_answer(question, correct, now, self.params, misconceptions=tags)
             review = step.purpose == "review" or self.in_gap
@@ -144,6 +157,9 @@ class _Run:
             if record is not None:
                 record.questions += 1
                 record.reviews += review
+                record.spent[breakdown_key(step.purpose, self.in_gap, second)] += 1
+                if step.purpose == "review":
+                    record.spent[f"review {'second' if second else 'first'} {'right' if correct else 'wrong'}"] += 1
             if not correct:
                 self.wrong_since.add(question.skill)
             touched = (question.skill,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable, Sequence
 
 from .clock_contenders import ClockContender
@@ -37,6 +38,8 @@ class WeeksTally:
         self.drops_unexplained = 0
         self.mastered_lost = 0
         self.mastered_lost_unexplained = 0
+        self.spent_knower = Counter()  # where the questions on skills known at the start went
+        self.spent_other = Counter()  # ... and on the others
 
     def add(self, weeks: Weeks) -> None:
         """Count one learner's weeks."""
@@ -56,6 +59,9 @@ class WeeksTally:
             if record.known_at_start:
                 self.knower_pairs += 1
                 self.knower_questions += record.questions
+                self.spent_knower.update(record.spent)
+            else:
+                self.spent_other.update(record.spent)
 
     def merge(self, other: "WeeksTally") -> None:
         """Add another tally to this one."""
@@ -93,6 +99,13 @@ class WeeksTally:
             "level_drops_unexplained": self.drops_unexplained,
             "mastered_lost": self.mastered_lost,
             "mastered_lost_unexplained": self.mastered_lost_unexplained,
+            # Questions a learner-skill, by where they went (engine.clock_run.breakdown_key).
+            "breakdown": {
+                "all": {k: ratio(v, self.pairs)
+                        for k, v in sorted((self.spent_knower + self.spent_other).items())},
+                "known at start": {k: ratio(v, self.knower_pairs) for k, v in sorted(self.spent_knower.items())},
+                "others": {k: ratio(v, self.pairs - self.knower_pairs) for k, v in sorted(self.spent_other.items())},
+            },
         }
 
 
