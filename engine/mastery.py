@@ -107,6 +107,7 @@ class SkillState:
     best: float = 0.0  # the highest estimate so far
     lesson_read: bool = False
     placement_asked: int = 0
+    placement_wrong: int = 0  # wrong answers before the skill's lesson was read: placement it did not pass
     # When the skill came to count as mastered, evidence and all. Days passing never take it away
     # (the estimate falls, and a review falls due); a wrong answer does, until it is shown again.
     mastered_at: datetime | None = None

@@ -297,7 +297,9 @@ def adaptive(situation: Situation) -> Step:
         return _ask(situation, question, reason, "practice")
     # 5. The next lesson, unless its skills are known; before it, a chance to show they are.
     skill_states = [state.skill(s, situation.params) for s in skill_ids]
-    placement_fails = sum(1 for st in skill_states if st.placement_asked > st.right and not st.lesson_read)
+    # Skills whose quick check went wrong, their lesson read since or not: a learner who has missed two is
+    # most likely new to the topic, and each further check only puts a question before the lesson.
+    placement_fails = sum(1 for st in skill_states if st.placement_wrong)
     for index, lesson in enumerate(module.path_lessons):
         if lesson.id in state.lessons_read:
             continue

@@ -103,7 +103,8 @@ class LearnerState:
             after = after_answer(before, skill_params, guess, correct, at, hints_used,
                                  slip=params.slip_for(question), shown=shown, dont_know=dont_know)
         if not before.lesson_read:
-            after = replace(after, placement_asked=before.placement_asked + 1)
+            after = replace(after, placement_asked=before.placement_asked + 1,
+                            placement_wrong=before.placement_wrong + int(not correct))
         seen = self.misconceptions.get(question.skill, ())
         help_offered = self.help_offered
         if after.attempts_without_progress == 0 and not (helped and correct):
