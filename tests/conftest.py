@@ -97,7 +97,7 @@ def database_url(request, tmp_path):
     """Yield the URL of an empty database: SQLite, then PostgreSQL when available.
 
     On PostgreSQL, when the test's `app` will make the tables anyway, the database starts as a copy of
-    them (a SQLite file gets the same from `make_app`).
+    them, or as an earlier test's copy emptied as good as new (a SQLite file gets a copy from `make_app`).
     """
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
@@ -105,9 +105,15 @@ def database_url(request, tmp_path):
     base = request.getfixturevalue("postgres_url")
     template = (_TEMPLATES.postgres_template(make_app, base, _fresh_postgres_database)
                 if "app" in request.fixturenames else None)
-    url, name = _fresh_postgres_database(base, template)
+    if template is None:
+        url, name = _fresh_postgres_database(base)
+        yield url
+        _drop_postgres_database(base, name)
+        return
+    # A copy of the empty tables: an earlier test's, emptied as good as new, or a new one (tests/quick_apps.py).
+    url, name = _TEMPLATES.postgres_copy(base, template, _fresh_postgres_database)
     yield url
-    _drop_postgres_database(base, name)
+    _TEMPLATES.postgres_give_back(base, url, name, _drop_postgres_database)
 
 
 @pytest.fixture
