@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
-from tests.quick_apps import TEMPLATES as _TEMPLATES, share_compiled_addresses
+from tests.quick_apps import TEMPLATES as _TEMPLATES, share_compiled_addresses, share_compiled_templates
 
 share_compiled_addresses()
 
@@ -80,6 +80,7 @@ def make_app(tmp_path: Path, database_url: str, from_template: bool = True, **ov
     }
     config.update(overrides)
     app = create_app(config)
+    share_compiled_templates(app)
     with app.app_context():
         db.create_all()
     return app

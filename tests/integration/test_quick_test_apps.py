@@ -1,13 +1,19 @@
-"""The tests' shortcuts for building apps (tests/quick_apps.py) give the same app and tables as the long way."""
+"""The tests' shortcuts for building apps (tests/quick_apps.py) give the same app, tables and pages as the long way."""
 
 from __future__ import annotations
 
+import re
+
 from flask import url_for
+from jinja2 import DictLoader, Environment
 from sqlalchemy import func, inspect, select
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, make_app
+from tests.quick_apps import SharedTemplateCode
+
+CSRF = re.compile(r'name="csrf_token" value="[^"]*"|nonce="[^"]*"')
 
 
 def tables_and_indexes(engine) -> dict[str, set]:
@@ -46,3 +52,33 @@ def test_two_apps_build_the_same_addresses_each_with_its_own_settings(app, tmp_p
     assert there == "https://other.example/modules/passwords"
     assert with_query == "/modules/a%20b/c?page=2"  # werkzeug keeps a slash in a plain string
     assert app.url_map is not other.url_map
+
+
+def test_a_second_app_shows_a_page_from_the_template_code_compiled_for_the_first(app, tmp_path):
+    first = app.test_client().get("/sign-in")
+    second_app = make_app(tmp_path / "second", f"sqlite:///{tmp_path / 'second.db'}")
+    compiled = []
+    compile_template = second_app.jinja_env.compile
+    second_app.jinja_env.compile = lambda *args, **kwargs: compiled.append(args) or compile_template(*args, **kwargs)
+    second = second_app.test_client().get("/sign-in")
+    assert compiled == [], "the second app compiled the page's templates again"
+    assert first.status_code == second.status_code == 200
+    assert CSRF.sub("", first.text) == CSRF.sub("", second.text)
+    with second_app.app_context():
+        db.engine.dispose()
+
+
+def test_template_code_is_kept_apart_for_a_changed_template_and_for_other_settings():
+    shared = SharedTemplateCode()
+
+    def render(source: str, **settings) -> str:
+        environment = Environment(loader=DictLoader({"page.html": source}), bytecode_cache=shared, **settings)
+        return environment.get_template("page.html").render(name="<Sam>")
+
+    assert render("Hello {{ name }}") == "Hello <Sam>"
+    assert render("Hello {{ name }}", autoescape=True) == "Hello &lt;Sam&gt;"  # other settings: other code
+    assert render("Hello {{ name }}") == "Hello <Sam>"
+    assert render("Goodbye {{ name }}") == "Goodbye <Sam>"  # the source changed: compiled again
+    both = "{{ name }} [[ name ]]"
+    assert render(both) == "<Sam> [[ name ]]"
+    assert render(both, variable_start_string="[[", variable_end_string="]]") == "{{ name }} <Sam>"
