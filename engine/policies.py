@@ -22,7 +22,7 @@ from .tasks.offer import task_for_the_passport, task_step, task_to_show_a_skill
 
 NOT_AGAIN_WITHIN = 3  # a question is not asked again within this many steps
 PLACEMENT_QUESTIONS = 2  # questions a learner may use to show they already know a skill
-PLACEMENT_FAILS = 2  # after this many wrong placement answers in a module, stop offering placement
+PLACEMENT_FAILS = 2  # once this many skills in a module have missed a placement question, stop offering placement
 DIAGNOSTIC_BONUS = 0.6  # bits: what seeing which mix-up a struggling learner has is worth, next to information
 EVIDENCE_BONUS = 1.0  # bits: a question that adds to the evidence beats any other for a learner doing well
 
