@@ -103,7 +103,8 @@ def live_server(tmp_path_factory) -> Iterator[str]:
 def serving(app, name: str = "e2e-app") -> Iterator[str]:
     """Serve an app on a free loopback port while the block runs; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    # Stopping waits for the server's next look at whether to stop: every 0.5 s by default.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

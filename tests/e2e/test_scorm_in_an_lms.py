@@ -43,7 +43,8 @@ class _QuietFiles(SimpleHTTPRequestHandler):
 
 
 def _serve(server) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Stopping waits for the server's next look at whether to stop: every 0.5 s by default.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     return thread
 

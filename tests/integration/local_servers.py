@@ -28,7 +28,7 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 60, log: Path 
             urllib.request.urlopen(url, timeout=30).close()  # a worker reads the course on its first page
             return
         except OSError:  # not listening yet
-            time.sleep(0.2)
+            time.sleep(0.05)
     raise AssertionError(f"{url} did not answer{_tail(log)}")
 
 
@@ -41,7 +41,7 @@ def wait_for_port(port: int, server: subprocess.Popen, name: str, seconds: float
             return
         except OSError:
             assert time.monotonic() < ends and server.poll() is None, f"{name} did not start"
-            time.sleep(0.1)
+            time.sleep(0.05)
 
 
 def _tail(log: Path | None) -> str:

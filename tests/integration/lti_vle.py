@@ -64,15 +64,26 @@ class _Launch(LTIAdvantageMessageLaunchAbstract):
         return launch_data
 
 
+# Key pairs of VLEs that have stopped, for the next VLE made. Making a 2048-bit key takes a tenth of a
+# second or more, and each LTI test starts a VLE; a key is only handed on once its VLE has stopped, so
+# two VLEs running at once (the attacker's and the victim's) always have keys of their own.
+_KEYS: list[tuple[str, str]] = []
+
+
+def _new_keys() -> tuple[str, str]:
+    """Return a new RSA key pair, private then public, in PEM."""
+    key = JWK.generate(kty="RSA", size=2048)
+    return key.export_to_pem(private_key=True, password=None).decode(), key.export_to_pem().decode()
+
+
 class TestVle:
     """The VLE: start it, register the tool in it, and launch."""
 
     __test__ = False  # not a test class, for pytest
 
     def __init__(self, tool_base: str, deployment_id: str = "deployment-1", client_id: str = "skills-passport"):
-        key = JWK.generate(kty="RSA", size=2048)
-        self.private_pem = key.export_to_pem(private_key=True, password=None).decode()
-        self.public_pem = key.export_to_pem().decode()
+        self._keys = _KEYS.pop() if _KEYS else _new_keys()
+        self.private_pem, self.public_pem = self._keys
         self.tool_base = tool_base
         self.client_id = client_id
         self.deployment_id = deployment_id
@@ -86,7 +97,9 @@ class TestVle:
         self.app = self._make_app()
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.base = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="test-vle", daemon=True)
+        # Stopping waits for the server's next look at whether to stop: every 0.5 s by default, every test.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
+                                        name="test-vle", daemon=True)
 
     # --- running -------------------------------------------------------------------------
 
@@ -98,6 +111,7 @@ class TestVle:
         self._server.shutdown()
         self._thread.join(timeout=10)
         self._server.server_close()
+        _KEYS.append(self._keys)  # for a later VLE: never one running beside this one
 
     @property
     def issuer(self) -> str:

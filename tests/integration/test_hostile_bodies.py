@@ -52,7 +52,8 @@ def test_an_oversized_body_to_the_api_is_refused_in_json_even_where_nothing_read
 def server(app):
     """Serve the app with werkzeug's own server on a loopback port, and stop it after the test."""
     served = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    # Stopping waits for the server's next look at whether to stop: every 0.5 s by default.
+    thread = threading.Thread(target=served.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield served.server_port
     served.shutdown()
