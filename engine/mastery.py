@@ -138,6 +138,10 @@ class SkillState:
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
         values["shown"] = tuple(Shown.from_list(s) for s in values.get("shown") or ())
         values["card"] = schedule.Card.from_list(values["card"]) if values.get("card") else None
+        if "placement_wrong" not in values:
+            # Stored before missed quick checks were kept: count one as the rule of the time did (more
+            # quick checks than right answers), so a learner part-way through a topic goes on as before.
+            values["placement_wrong"] = int(values.get("placement_asked", 0) > values.get("right", 0))
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in values.items() if k in known})
 
