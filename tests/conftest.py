@@ -16,9 +16,11 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
-from tests.quick_apps import TEMPLATES as _TEMPLATES, share_compiled_addresses, share_compiled_templates
+from tests.quick_apps import (TEMPLATES as _TEMPLATES, share_compiled_addresses, share_compiled_templates,
+                               share_loaded_course)
 
 share_compiled_addresses()
+share_loaded_course()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD_HASH = "scrypt:256:8:1"

@@ -10,6 +10,9 @@ for every test although their result never changes within a run:
   eight pages a new app shows. The compiled code depends only on the template's source and the settings
   that shape it, so it is kept per process (Jinja's own bytecode cache, in memory) and each app still
   renders with its own globals and filters.
+- reading the real course (two seconds) in each of the nine test modules that load it when imported, in
+  every worker, before any test runs: the course is immutable, so one copy a process serves them all
+  while its files are unchanged (`share_loaded_course`).
 - making the ~45 tables, with their indexes: a third of a second on SQLite, more on PostgreSQL. The
   tables are made once per test process in a template database, and each fresh database is a copy
   (only where the test's app would make the same tables at once: `make_app` on a new SQLite file, and
@@ -100,6 +103,52 @@ _template_code = SharedTemplateCode()
 def share_compiled_templates(app) -> None:
     """Compile each page template once per process, not once per app (see the module's docstring)."""
     app.jinja_env.bytecode_cache = _template_code
+
+
+_REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
+_loaded: dict[tuple, object] = {}
+
+
+def _content_files(folder: Path) -> tuple:
+    """Return every file under the folder with its size and time of change: what a reload would look at."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            found.append((str(path.relative_to(folder)), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def share_loaded_course() -> None:
+    """Read the real course once per process for every test that loads it, while its files are unchanged.
+
+    Nine test modules load the course as they are imported, and every worker imports them all: two
+    seconds each, before the first test runs. A course is immutable (frozen, read-only indexes), so one
+    copy serves them all. Any other folder, or other picture addresses, is loaded as before, and a
+    change to any file under the real folder (or another working folder, which the problems' file
+    names depend on) loads it again.
+    """
+    from engine import loader
+
+    load_course = getattr(loader.load_course, "loads_each_time", loader.load_course)
+
+    def load_course_once(content_dir, image_url=loader.default_image_url):
+        folder = Path(content_dir).resolve()
+        if folder != _REAL_CONTENT or image_url is not loader.default_image_url:
+            return load_course(content_dir, image_url)
+        key = (str(content_dir), os.getcwd(), _content_files(folder))
+        with _builders_lock:
+            course = _loaded.get(key)
+        if course is None:
+            course = load_course(content_dir, image_url)
+            with _builders_lock:
+                _loaded.clear()  # only the newest is wanted again
+                _loaded[key] = course
+        return course
+
+    load_course_once.__doc__ = load_course.__doc__
+    load_course_once.loads_each_time = load_course
+    loader.load_course = load_course_once
 
 
 class SchemaTemplates:

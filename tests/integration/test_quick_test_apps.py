@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from flask import url_for
 from jinja2 import DictLoader, Environment
@@ -11,6 +12,7 @@ from sqlalchemy import func, inspect, select
 from app import create_app
 from app.extensions import db
 from tests.conftest import CONTENT_DIR, make_app
+from tests import quick_apps
 from tests.quick_apps import SharedTemplateCode
 
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"|nonce="[^"]*"')
@@ -82,3 +84,26 @@ def test_template_code_is_kept_apart_for_a_changed_template_and_for_other_settin
     both = "{{ name }} [[ name ]]"
     assert render(both) == "<Sam> [[ name ]]"
     assert render(both, variable_start_string="[[", variable_end_string="]]") == "{{ name }} <Sam>"
+
+
+def test_the_real_course_is_read_once_and_again_only_after_a_file_changes(tmp_path, monkeypatch):
+    from engine import loader
+    real = loader.load_course(CONTENT_DIR)
+    assert loader.load_course(CONTENT_DIR) is real
+    assert real == loader.load_course.loads_each_time(CONTENT_DIR), "the kept course differs from one read now"
+
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    assert loader.load_course(copy) is not loader.load_course(copy)  # any other folder: read each time
+    monkeypatch.setattr(quick_apps, "_REAL_CONTENT", copy.resolve())  # the copy stands in for the real one
+    first = loader.load_course(copy)
+    assert loader.load_course(copy) is first
+    module_file = copy / "passwords" / "module.md"
+    title = next(line for line in module_file.read_text().splitlines() if line.startswith("title:"))
+    module_file.write_text(module_file.read_text().replace(title, "title: Passwords, changed"))
+    changed = loader.load_course(copy)
+    assert changed.module("passwords").title == "Passwords, changed"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # file names in problems are relative to where the tutor is working
+    assert loader.load_course(copy) is not changed
