@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from app.auth import accounts
 from tests.conftest import CONTENT_DIR, make_app
-from tests.e2e.test_page_quality import AXE_OPTIONS, MAX_PAGE_BYTES, NARROW
+from tests.e2e.page_checks import AXE_OPTIONS, NARROW
+from tests.e2e.test_page_quality import MAX_PAGE_BYTES
 from tests.integration.test_content_problems import KIND_PROBLEM, SETTING_PROBLEM
 from tests.integration.test_content_problems import UNKNOWN_KIND as BROKEN_LESSON
 

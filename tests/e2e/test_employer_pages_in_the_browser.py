@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import make_app
-from tests.e2e.test_page_quality import AXE_OPTIONS, NARROW
+from tests.e2e.page_checks import PageLook, axe_problems, look, too_wide
 
 PASSWORD = "kettle meadow violin"
 TOPIC = "creating-documents"
@@ -114,20 +113,8 @@ PAGES = {
 }
 
 
-@dataclass
-class PageSeen:
-    """What the walk saw on one page: axe's findings, and its width at 320 px."""
-
-    name: str
-    url: str
-    axe_checked_something: bool
-    axe_report: str | None  # None: no violations
-    width: int  # at 320 px: the page's width, and the width left beside a vertical scroll bar
-    visible: int
-
-
 @pytest.fixture(scope="module")
-def walk(browser: Browser, browser_context_args: dict, site) -> list[PageSeen]:
+def walk(browser: Browser, browser_context_args: dict, site) -> list[PageLook]:
     """Visit every page once as the person it is for, run axe on it, then narrow the screen to 320 px and measure.
 
     One walk serves both checks below (see test_page_quality.py).
@@ -138,33 +125,21 @@ def walk(browser: Browser, browser_context_args: dict, site) -> list[PageSeen]:
     for username, pages in PAGES.items():
         context = browser.new_context(**browser_context_args)
         page = context.new_page()
-        usual = page.viewport_size
         sign_in(page, base, username)
         for name, visit in pages:
             visit(page, base, ids)
-            results = axe.run(page, options=AXE_OPTIONS)
-            page.set_viewport_size(NARROW)
-            width, visible = page.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            page.set_viewport_size(usual)
-            seen.append(PageSeen(name, page.url, bool(results.response["passes"]),
-                                 results.generate_report() if results.violations_count else None, width, visible))
+            seen.append(look(page, name, axe))
         context.close()
     return seen
 
 
 def test_the_employer_learner_and_report_pages_have_no_accessibility_violations_found_by_axe(walk):
-    problems = []
-    for seen in walk:
-        assert seen.axe_checked_something, f"axe checked nothing on {seen.name}"
-        if seen.axe_report:
-            problems.append(f"{seen.name} ({seen.url}): {seen.axe_report}")
+    problems = axe_problems(walk)
     assert not problems, "\n\n".join(problems)
 
 
 def test_no_employer_learner_or_report_page_scrolls_sideways_on_a_320_pixel_wide_screen(walk):
-    problems = [f"{seen.name} ({seen.url}): {seen.width} px wide, {seen.visible} px visible" for seen in walk
-                if seen.width > NARROW["width"] or seen.width > seen.visible]
+    problems = too_wide(walk)
     assert not problems, "\n".join(problems)
 
 

@@ -8,10 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-PHONE = {"width": 320, "height": 640}
-# As in test_page_quality.py: every rule checked, only the violations listed in full.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
+from tests.e2e.page_checks import AXE_OPTIONS
+from tests.e2e.page_checks import NARROW as PHONE
 SHOW_WHAT_I_KNOW = "I know some of this: let me show you"
 
 

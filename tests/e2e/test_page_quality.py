@@ -15,12 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import APIRequestContext, Browser, Response
 
-# WCAG 2.2 AA, as axe-core tags its rules. axe checks every rule either way; "violations" only spares it
-# listing every element that passed, which took a third of each run and which no test reads.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
-
-NARROW = {"width": 320, "height": 640}
+from tests.e2e.page_checks import PageLook, axe_problems, look, too_wide
 
 # HTML, CSS and any JavaScript a page needs, uncompressed; pictures are not counted.
 MAX_PAGE_BYTES = 60_000
@@ -31,15 +26,9 @@ _STYLESHEET_OR_SCRIPT = re.compile(
 
 
 @dataclass
-class PageSeen:
-    """What the walk saw on one learner page, for each check to judge."""
+class PageSeen(PageLook):
+    """What the walk saw on one learner page, for each check to judge: axe, width, and its files."""
 
-    name: str
-    url: str
-    axe_checked_something: bool
-    axe_report: str | None  # None: no violations
-    width: int  # at 320 px: the page's width, and the width left beside a vertical scroll bar
-    visible: int
     files: dict[str, int]  # HTML, CSS and JavaScript loaded for the page, by address: bytes
     besides_html: set[tuple[str, int]]  # the CSS and JavaScript among them: address and bytes
     kinds: set[str]  # what kinds of file the page loaded, pictures too
@@ -54,7 +43,6 @@ def walk(browser: Browser, browser_context_args: dict, quiz) -> tuple[list[PageS
     """
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
-    usual = page.viewport_size
     # Send every request to the server: with no cache, each page's files are fetched and counted.
     page.route("**/*", lambda route: route.continue_())
     loaded: list[Response] = []
@@ -79,39 +67,22 @@ def walk(browser: Browser, browser_context_args: dict, quiz) -> tuple[list[PageS
             if response.request.resource_type != "document":
                 besides_html.add((response.url, files[response.url]))
         kinds = {response.request.resource_type for response in loaded}
-        results = axe.run(page, options=AXE_OPTIONS)
-        page.set_viewport_size(NARROW)
-        # clientWidth is the width left beside a vertical scroll bar, if the browser shows one.
-        width, visible = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        page.set_viewport_size(usual)
-        seen.append(PageSeen(
-            name=learner_page.name, url=page.url, axe_checked_something=bool(results.response["passes"]),
-            axe_report=results.generate_report() if results.violations_count else None,
-            width=width, visible=visible, files=files, besides_html=besides_html, kinds=kinds))
+        seen.append(PageSeen(**vars(look(page, learner_page.name, axe)),
+                             files=files, besides_html=besides_html, kinds=kinds))
     yield seen, page.request
     context.close()
 
 
 def test_every_learner_page_has_no_accessibility_violations_found_by_axe(walk):
     seen, _ = walk
-    failures = []
-    for learner_page in seen:
-        assert learner_page.axe_checked_something, f"axe checked nothing on {learner_page.name}"
-        if learner_page.axe_report:
-            report = f"{learner_page.name} ({learner_page.url}):\n{learner_page.axe_report}"
-            print(report)
-            failures.append(report)
+    failures = axe_problems(seen)
     assert not failures, "\n\n".join(failures)
 
 
 def test_no_learner_page_scrolls_sideways_on_a_320_pixel_wide_screen(walk):
     seen, _ = walk
-    too_wide = []
-    for learner_page in seen:
-        width, visible = learner_page.width, learner_page.visible
-        if width > NARROW["width"] or width > visible:
-            too_wide.append(f"{learner_page.name} ({learner_page.url}): {width} px wide, {visible} px visible")
-    assert not too_wide, "\n".join(too_wide)
+    problems = too_wide(seen)
+    assert not problems, "\n".join(problems)
 
 
 def test_every_learner_page_needs_at_most_60_kb_of_html_css_and_javascript(walk, quiz):

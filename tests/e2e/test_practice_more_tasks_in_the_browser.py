@@ -11,12 +11,9 @@ from engine.loader import load_course
 from engine.tasks.bank import NAME_CHECK_CHOICES, PIN_CHOICES
 from engine.tasks.job_board import SIGNS
 from tests.conftest import CONTENT_DIR
+from tests.e2e.page_checks import AXE_OPTIONS, NARROW
+from tests.e2e.test_page_quality import MAX_PAGE_BYTES
 
-# As in test_page_quality.py: every rule checked, only the violations listed in full.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
-NARROW = {"width": 320, "height": 640}
-MAX_PAGE_BYTES = 60_000
 COURSE = load_course(CONTENT_DIR)
 BANK = "/modules/online-banking/practice/pay-a-new-payee-safely"
 REGULAR = "/modules/online-banking/practice/sort-out-regular-payments"

@@ -8,12 +8,8 @@ from playwright.sync_api import Page, expect
 
 from engine.loader import load_course
 from tests.conftest import CONTENT_DIR
-
-# As in test_page_quality.py: every rule checked, only the violations listed in full.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
-NARROW = {"width": 320, "height": 640}
-MAX_PAGE_BYTES = 60_000
+from tests.e2e.page_checks import AXE_OPTIONS, NARROW
+from tests.e2e.test_page_quality import MAX_PAGE_BYTES
 TASKS = "/modules/passwords/practice"
 ACCOUNT = f"{TASKS}/make-a-pretend-account"
 INBOX = f"{TASKS}/sort-the-inbox"

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_page_quality import AXE_OPTIONS, NARROW
+from tests.e2e.page_checks import PageLook, axe_problems, look, too_wide
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 LESSON_FILE = CONTENT_DIR / "passwords" / "01-strong-passwords.md"
@@ -116,54 +115,29 @@ PAGES: list[tuple[str, Callable[[Page], None]]] = [
 ]
 
 
-@dataclass
-class PageSeen:
-    """What the walk saw on one page: axe's findings, and its width at 320 px."""
-
-    name: str
-    url: str
-    axe_checked_something: bool
-    axe_report: str | None  # None: no violations
-    width: int  # at 320 px: the page's width, and the width left beside a vertical scroll bar
-    visible: int
-
-
 @pytest.fixture(scope="module")
-def walk(browser: Browser, browser_context_args: dict, preview_admin) -> list[PageSeen]:
+def walk(browser: Browser, browser_context_args: dict, preview_admin) -> list[PageLook]:
     """Visit every page once as an admin, run axe on it, then narrow the screen to 320 px and measure it.
 
     One walk serves both checks below: walking twice took twice as long and proved no more.
     """
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
-    usual = page.viewport_size
     sign_in(page, *preview_admin)
     axe = Axe()
     seen = []
     for name, visit in PAGES:
         visit(page)
-        results = axe.run(page, options=AXE_OPTIONS)
-        page.set_viewport_size(NARROW)
-        width, visible = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        page.set_viewport_size(usual)
-        seen.append(PageSeen(name, page.url, bool(results.response["passes"]),
-                             results.generate_report() if results.violations_count else None, width, visible))
+        seen.append(look(page, name, axe))
     yield seen
     context.close()
 
 
 def test_the_preview_and_admin_pages_have_no_accessibility_violations_found_by_axe(walk):
-    failures = []
-    for seen in walk:
-        assert seen.axe_checked_something, f"axe checked nothing on {seen.name}"
-        if seen.axe_report:
-            failures.append(f"{seen.name} ({seen.url}):\n{seen.axe_report}")
+    failures = axe_problems(walk)
     assert not failures, "\n\n".join(failures)
 
 
 def test_no_preview_or_admin_page_scrolls_sideways_on_a_320_pixel_wide_screen(walk):
-    too_wide = []
-    for seen in walk:
-        if seen.width > NARROW["width"] or seen.width > seen.visible:
-            too_wide.append(f"{seen.name} ({seen.url}): {seen.width} px wide, {seen.visible} px visible")
-    assert not too_wide, "\n".join(too_wide)
+    problems = too_wide(walk)
+    assert not problems, "\n".join(problems)
