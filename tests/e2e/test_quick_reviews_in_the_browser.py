@@ -14,7 +14,7 @@ from app import services
 from app.badges import awards
 from app.models import utcnow
 from tests.e2e.test_lesson_journeys import answer_with_keyboard, press_with_keyboard
-from tests.e2e.test_page_quality import AXE_OPTIONS, NARROW
+from tests.e2e.page_checks import AXE_OPTIONS, NARROW
 
 TOPICS = ("online-banking", "creating-documents")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

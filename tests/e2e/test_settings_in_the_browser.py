@@ -5,7 +5,7 @@ from __future__ import annotations
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_page_quality import AXE_OPTIONS, NARROW
+from tests.e2e.page_checks import AXE_OPTIONS, NARROW
 
 
 def axe_report(page: Page, name: str) -> str | None:

@@ -12,7 +12,7 @@ from app.auth import accounts
 from app.extensions import db
 from app.models import Group
 from tests.conftest import CONTENT_DIR, make_app
-from tests.e2e.test_page_quality import NARROW
+from tests.e2e.page_checks import NARROW
 
 NAME = "Pat Jones"
 GROUP = "Tuesday class at the library"

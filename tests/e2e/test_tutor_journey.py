@@ -6,7 +6,8 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
-from test_page_quality import AXE_OPTIONS, NARROW
+
+from tests.e2e.page_checks import AXE_OPTIONS, NARROW
 
 STUCK_MODULE = "applying-for-jobs"
 GROUP = "Thursday job club"
