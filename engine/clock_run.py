@@ -147,7 +147,7 @@ class _Run:
         elif step.kind == "question":
             question = self.course.questions[step.question_id]
             before = state.skills.get(question.skill)
-            second = before is not None and getattr(before, "slipped_at", None) is not None
+            second = before is not None and before.slipped_at is not None
             correct, tags, _ = learner.answer(question, placement=step.purpose == "placement")
             state = state.after_answer(question, correct, now, self.params, misconceptions=tags)
             review = step.purpose == "review" or self.in_gap
