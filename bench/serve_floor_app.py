@@ -14,6 +14,7 @@ The lesson page itself adds the template. Only the benchmark imports this file.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from flask import Response
@@ -23,14 +24,12 @@ from app.content import current_course
 from wsgi import app
 
 LESSON_ID = "make-a-strong-password"
-_page: list[bytes] = []
 
 
+@functools.cache  # read on first use: serve.py writes the file once this server answers
 def _lesson_bytes() -> bytes:
-    if not _page:
-        with open(os.environ["BENCH_STATIC_PAGE"], "rb") as f:
-            _page.append(f.read())
-    return _page[0]
+    with open(os.environ["BENCH_STATIC_PAGE"], "rb") as f:
+        return f.read()
 
 
 def _frame() -> Response:
