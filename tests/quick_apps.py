@@ -275,15 +275,21 @@ SELECT md5(string_agg(item, '|' ORDER BY item)) FROM (
 
 def _fingerprint(url: str) -> str:
     """Return a fingerprint of the database's own tables and what goes with them (not their rows)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            return conn.execute(text(_FINGERPRINT)).scalar()
+            return _fingerprint_on(conn)
     finally:
         engine.dispose()
+
+
+def _fingerprint_on(conn) -> str:
+    from sqlalchemy import text
+
+    return conn.execute(text(_FINGERPRINT)).scalar()
 
 
 def _emptied(url: str, made_as: str) -> bool:
@@ -308,7 +314,7 @@ def _emptied(url: str, made_as: str) -> bool:
                 time.sleep(0.01)
             else:
                 return False
-            if conn.execute(text(_FINGERPRINT)).scalar() != made_as:
+            if _fingerprint_on(conn) != made_as:
                 return False
             tables = conn.execute(text(
                 "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables"
